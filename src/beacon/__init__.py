@@ -1,0 +1,1 @@
+"""Beacon: repeat and vulnerable ASB victim management and inspection improvement plans."""

@@ -1,0 +1,81 @@
+"""The HTTP API at /api/v1 (django-ninja). Every endpoint needs a session or a bearer token;
+errors are JSON: {"errors": [{"field": …, "message": …, "row"?: n}]}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from beacon.core.api_auth import SessionAuth, TokenAuth
+from beacon.core.errors import EditConflict, PermissionRefused, ValidationFailed
+from beacon.inspections.api import router as inspections_router
+from beacon.people.api import router as people_router
+
+api = NinjaAPI(
+    title="Beacon API",
+    version="1",
+    description="Beacon's HTTP API. Authenticate with a session cookie (browser) or a bearer token.",
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+    docs_decorator=login_required,  # the docs, like every page, need a signed-in user
+)
+
+
+def _field_from_loc(loc: list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "form", "file")]
+    return ".".join(parts)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {"field": _field_from_loc(list(e.get("loc", []))), "message": e.get("msg", "")} for e in exc.errors
+    ]
+    return api.create_response(request, {"errors": errors}, status=422)
+
+
+@api.exception_handler(ValidationFailed)
+def on_failed(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
+    return api.create_response(request, {"errors": [p.as_dict() for p in exc.problems]}, status=422)
+
+
+@api.exception_handler(EditConflict)
+def on_conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
+    body = {
+        "errors": [{"field": "", "message": str(exc)}],
+        "changed_by": exc.changed_by,
+        "changes": exc.changes,
+    }
+    return api.create_response(request, body, status=409)
+
+
+@api.exception_handler(PermissionRefused)
+def on_refused(request: HttpRequest, exc: PermissionRefused) -> HttpResponse:
+    return api.create_response(request, {"errors": [{"field": "", "message": str(exc)}]}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    msg = "Sign in or send a valid bearer token."
+    return api.create_response(request, {"errors": [{"field": "", "message": msg}]}, status=401)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"errors": [{"field": "", "message": "Not found."}]}, status=404)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(
+        request, {"errors": [{"field": "", "message": str(exc)}]}, status=exc.status_code
+    )
+
+
+api.add_router("/", inspections_router)
+api.add_router("/people", people_router)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "beacon.core"
+    label = "core"
+    verbose_name = "Core: users, roles, areas, audit"

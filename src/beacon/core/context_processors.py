@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The service navigation: only the sections the user's role opens."""
+    user = getattr(request, "user", None)
+    items: list[dict[str, str]] = []
+    if user is not None and user.is_authenticated:
+        candidates = [
+            ("plans.view", "Improvement plans", reverse("inspections:list")),
+            ("plans.view", "Dashboard", reverse("inspections:dashboard")),
+            ("plans.view", "My actions", reverse("inspections:my_actions")),
+            ("plans.manage", "Import", reverse("inspections:import")),
+            ("people.lookup", "People", reverse("people:lookup")),
+            ("people.review", "Review queue", reverse("people:review")),
+            ("audit.view", "Audit trail", reverse("core:audit")),
+        ]
+        items = [{"label": label, "url": url} for cap, label, url in candidates if user.can(cap)]
+        path = request.path
+        for item in items:
+            item["active"] = "1" if path.startswith(item["url"]) and item["url"] != "/" else ""
+    return {"nav_items": items}

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from beacon.core.errors import Problem
+
+
+class GovukForm(forms.Form):
+    """A Django form whose widgets carry GOV.UK Frontend classes and hint/error descriptions."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            w = field.widget
+            classes: dict[type[forms.Widget], str] = {
+                forms.Textarea: "govuk-textarea",
+                forms.Select: "govuk-select",
+                forms.CheckboxInput: "govuk-checkboxes__input",
+                forms.ClearableFileInput: "govuk-file-upload",
+                forms.FileInput: "govuk-file-upload",
+                forms.CheckboxSelectMultiple: "govuk-checkboxes__input",
+                forms.HiddenInput: "",
+            }
+            cls = classes.get(type(w), "govuk-input")
+            if isinstance(w, forms.DateInput):
+                w.input_type = "date"
+                cls = "govuk-input govuk-input--width-10"
+            w.attrs.setdefault("class", cls)
+            if field.help_text:
+                w.attrs["aria-describedby"] = f"id_{name}-hint"
+
+    def full_clean(self) -> None:
+        """Validate, then mark the fields in error (not in __init__: a view may still set a field's
+        choices or queryset after constructing the form, and validation must see them)."""
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            w = self.fields[name].widget
+            cls = w.attrs.get("class", "")
+            if "--error" not in cls:
+                suffix = {"govuk-textarea": " govuk-textarea--error", "govuk-select": " govuk-select--error"}
+                w.attrs["class"] = cls + suffix.get(cls, " govuk-input--error")
+            described = [d for d in (w.attrs.get("aria-describedby", ""), f"id_{name}-error") if d]
+            w.attrs["aria-describedby"] = " ".join(described)
+
+    def problems(self) -> list[Problem]:
+        return [Problem(message=str(e), field=name) for name, errs in self.errors.items() for e in errs]
+
+    def add_problems(self, problems: list[Problem]) -> None:
+        for p in problems:
+            self.add_error(p.field if p.field in self.fields else None, p.message)

@@ -1,0 +1,63 @@
+"""Login and role checks for pages. Every view is login-only by default (see middleware);
+`capability_required` adds the role check and answers 403 with a page that says why."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, cast
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from beacon.core.roles import CAPABILITIES
+
+if TYPE_CHECKING:
+    from beacon.core.models import User
+
+P = ParamSpec("P")
+
+
+class AuthedRequest(HttpRequest):
+    """A request from a signed-in user, for type checking only (django-stubs' pattern).
+
+    Pages are login-only (LoginRequiredMiddleware) and `capability_required` checks again before
+    calling the view, so a view it guards may annotate its request with this to use `request.user`
+    as a `User`.
+    """
+
+    user: User
+
+
+def refuse(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "core/403.html", {"reason": reason}, status=403)
+
+
+def capability_required(
+    capability: str,
+) -> Callable[
+    [Callable[Concatenate[AuthedRequest, P], HttpResponse]],
+    Callable[Concatenate[HttpRequest, P], HttpResponse],
+]:
+    if capability not in CAPABILITIES:
+        raise KeyError(f"unknown capability {capability!r}")
+
+    def decorator(
+        view: Callable[Concatenate[AuthedRequest, P], HttpResponse],
+    ) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated:  # the middleware normally catches this first
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            if not user.can(capability):
+                return refuse(request, "Your role does not give access to this page.")
+            return view(cast(AuthedRequest, request), *args, **kwargs)
+
+        # Function attribute naming the capability that guards the view (for introspection).
+        wrapped.capability = capability  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator

@@ -1,0 +1,50 @@
+"""Roles and what each may do.
+
+Every page and API endpoint names a capability; a user has it when their role is listed for it here.
+Object-level rules (e.g. only an item's action owner may add an update) sit on top, in each app.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    CALL_HANDLER = "call_handler", "Call handler"
+    OFFICER = "officer", "Officer"
+    SUPERVISOR = "supervisor", "Supervisor"
+    ANALYST = "analyst", "Analyst"
+    PERFORMANCE = "performance", "Performance and inspection team"
+    CHIEF_OFFICER = "chief_officer", "Chief officer"
+    PARTNER = "partner", "Partner agency"
+    ADMIN = "admin", "Administrator"
+
+
+R = Role
+_PLAN_READERS = {R.OFFICER, R.SUPERVISOR, R.ANALYST, R.PERFORMANCE, R.CHIEF_OFFICER, R.ADMIN}
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # Improvement plans
+    "plans.view": frozenset(_PLAN_READERS),
+    "plans.update": frozenset(_PLAN_READERS),  # plus: must own the item (see inspections.permissions)
+    "plans.export": frozenset(_PLAN_READERS),
+    "plans.manage": frozenset({R.PERFORMANCE, R.ADMIN}),  # import, extract, edit, transfer, boards
+    # Person index (personal data: every read is logged)
+    "people.lookup": frozenset({R.CALL_HANDLER, R.OFFICER, R.SUPERVISOR, R.ANALYST, R.ADMIN}),
+    "people.view": frozenset({R.CALL_HANDLER, R.OFFICER, R.SUPERVISOR, R.ANALYST, R.ADMIN}),
+    "people.flag": frozenset({R.CALL_HANDLER, R.OFFICER, R.SUPERVISOR, R.ANALYST}),
+    "people.review": frozenset({R.ANALYST}),
+    "people.batch": frozenset({R.ANALYST, R.ADMIN}),
+    "people.subject_access": frozenset({R.ADMIN}),
+    "people.erase": frozenset({R.ADMIN}),
+    # Administration
+    "audit.view": frozenset({R.ADMIN}),
+    "users.manage": frozenset({R.ADMIN}),
+    # Everyone who can log in may manage their own API tokens.
+    "tokens.own": frozenset(set(Role)),
+}
+
+
+def has_capability(role: str, capability: str) -> bool:
+    try:
+        return role in CAPABILITIES[capability]
+    except KeyError as exc:  # a typo in a capability name must never grant access
+        raise KeyError(f"unknown capability {capability!r}") from exc

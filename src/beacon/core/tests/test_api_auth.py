@@ -1,0 +1,230 @@
+"""Authentication of the HTTP API: bearer tokens, the browser session (with CSRF), and the docs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from beacon.core import services
+from beacon.core.models import ApiToken, User
+from beacon.core.roles import Role
+from beacon.inspections.models import Allocation, ProgressUpdate
+from beacon.inspections.tests.factories import AllocationFactory
+
+pytestmark = pytest.mark.django_db
+
+# A 32-character CSRF secret, set as the cookie and echoed in the header as a browser's JS would.
+CSRF_SECRET = "abcdefghijklmnopqrstuvwxyzABCDEF"
+
+GET_ENDPOINTS = [
+    "/api/v1/inspections",
+    "/api/v1/portfolios",
+    "/api/v1/dashboard",
+    "/api/v1/me/actions",
+    "/api/v1/inspections/1",
+    "/api/v1/findings/1",
+]
+
+
+def assert_unauthenticated(response: Any) -> None:
+    assert response.status_code == 401, response.content
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert isinstance(body["errors"], list) and body["errors"]
+    assert {"field", "message"} <= set(body["errors"][0])
+
+
+@pytest.fixture
+def allocation() -> Allocation:
+    return AllocationFactory.create(action_owner="Head of Performance")
+
+
+UPDATE_BODY = {"status": "green", "text": "Done what was asked.", "date": "2024-06-01"}
+
+
+def post_update(client: Client, allocation: Allocation, headers: dict[str, str] | None = None) -> Any:
+    return client.post(
+        f"/api/v1/allocations/{allocation.pk}/updates",
+        UPDATE_BODY,
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# No credentials, bad credentials
+
+
+@pytest.mark.parametrize("path", GET_ENDPOINTS)
+def test_no_auth_is_401_json(path: str) -> None:
+    assert_unauthenticated(Client().get(path))
+
+
+def test_no_auth_post_is_401_json(allocation: Allocation) -> None:
+    assert_unauthenticated(post_update(Client(), allocation))
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_no_auth_post_is_401_even_with_csrf_enforced(allocation: Allocation) -> None:
+    """A caller with no session and no token is told to authenticate, not that CSRF failed."""
+    assert_unauthenticated(post_update(Client(enforce_csrf_checks=True), allocation))
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer bcn_not-a-real-token", "Bearer ", "Token abc", "Basic dXNlcjpwYXNz", "bcn_no_scheme"],
+)
+def test_bad_token_is_401(header: str) -> None:
+    assert_unauthenticated(Client().get("/api/v1/inspections", headers={"Authorization": header}))
+
+
+@pytest.fixture
+def token_for(make_user: Callable[..., User]) -> Callable[..., tuple[ApiToken, str]]:
+    def make(role: str = Role.PERFORMANCE, **kwargs: object) -> tuple[ApiToken, str]:
+        user = make_user(role, **kwargs)
+        return services.create_api_token(user, name="test")
+
+    return make
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def test_valid_token_is_200(token_for: Callable[..., tuple[ApiToken, str]]) -> None:
+    _, key = token_for()
+    for path in ["/api/v1/inspections", "/api/v1/portfolios", "/api/v1/dashboard", "/api/v1/me/actions"]:
+        response = Client().get(path, headers=bearer(key))
+        assert response.status_code == 200, (path, response.content)
+
+
+def test_revoked_token_is_401(token_for: Callable[..., tuple[ApiToken, str]]) -> None:
+    token, key = token_for()
+    assert Client().get("/api/v1/inspections", headers=bearer(key)).status_code == 200
+    services.revoke_api_token(token.user, token.pk)
+    assert_unauthenticated(Client().get("/api/v1/inspections", headers=bearer(key)))
+
+
+def test_expired_token_is_401(token_for: Callable[..., tuple[ApiToken, str]]) -> None:
+    token, key = token_for()
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert_unauthenticated(Client().get("/api/v1/inspections", headers=bearer(key)))
+
+
+def test_token_of_deactivated_user_is_401(token_for: Callable[..., tuple[ApiToken, str]]) -> None:
+    token, key = token_for()
+    User.objects.filter(pk=token.user_id).update(is_active=False)
+    assert_unauthenticated(Client().get("/api/v1/inspections", headers=bearer(key)))
+
+
+def test_token_is_not_accepted_in_the_query_string(token_for: Callable[..., tuple[ApiToken, str]]) -> None:
+    _, key = token_for()
+    assert_unauthenticated(Client().get(f"/api/v1/inspections?token={key}"))
+
+
+def test_token_post_needs_no_csrf(
+    token_for: Callable[..., tuple[ApiToken, str]], allocation: Allocation
+) -> None:
+    _, key = token_for(Role.PERFORMANCE)
+    response = post_update(Client(enforce_csrf_checks=True), allocation, headers=bearer(key))
+    assert response.status_code == 201, response.content
+    update = ProgressUpdate.objects.select_related("author").get()
+    assert update.author is not None and update.author.role == Role.PERFORMANCE
+
+
+def test_token_still_applies_role_checks(token_for: Callable[..., tuple[ApiToken, str]]) -> None:
+    _, key = token_for(Role.CALL_HANDLER)
+    response = Client().get("/api/v1/inspections", headers=bearer(key))
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["message"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Session
+
+
+def test_session_get_works(client_for: Callable[..., Client]) -> None:
+    client = client_for(role=Role.OFFICER)
+    assert client.get("/api/v1/inspections").status_code == 200
+
+
+def csrf_client(user: User) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def test_session_post_without_csrf_token_is_refused(
+    make_user: Callable[..., User], allocation: Allocation
+) -> None:
+    client = csrf_client(make_user(Role.PERFORMANCE))
+    response = post_update(client, allocation)
+    assert response.status_code == 403
+    assert response.json()["errors"]
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_session_post_with_wrong_csrf_token_is_refused(
+    make_user: Callable[..., User], allocation: Allocation
+) -> None:
+    client = csrf_client(make_user(Role.PERFORMANCE))
+    client.cookies["csrftoken"] = CSRF_SECRET
+    response = post_update(client, allocation, headers={"X-CSRFToken": "Z" * 32})
+    assert response.status_code == 403
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_session_post_with_csrf_token_works(make_user: Callable[..., User], allocation: Allocation) -> None:
+    client = csrf_client(make_user(Role.PERFORMANCE))
+    client.cookies["csrftoken"] = CSRF_SECRET
+    response = post_update(client, allocation, headers={"X-CSRFToken": CSRF_SECRET})
+    assert response.status_code == 201, response.content
+    assert ProgressUpdate.objects.count() == 1
+
+
+def test_session_patch_without_csrf_token_is_refused(
+    make_user: Callable[..., User], allocation: Allocation
+) -> None:
+    client = csrf_client(make_user(Role.PERFORMANCE))
+    response = client.patch(
+        f"/api/v1/allocations/{allocation.pk}",
+        {"version": allocation.version, "action_owner": "Somebody else"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    allocation.refresh_from_db()
+    assert allocation.action_owner == "Head of Performance"
+
+
+# ---------------------------------------------------------------------------------------------
+# OpenAPI schema and docs page
+
+
+@pytest.mark.parametrize("path", ["/api/v1/openapi.json", "/api/v1/docs"])
+def test_docs_need_login(path: str) -> None:
+    response = Client().get(path)
+    assert response.status_code in (302, 401, 403), f"{path} is served without login"
+    if response.status_code == 302:
+        assert "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/openapi.json", "/api/v1/docs"])
+def test_docs_work_when_logged_in(path: str, client_for: Callable[..., Client]) -> None:
+    assert client_for(role=Role.OFFICER).get(path).status_code == 200
+
+
+def test_openapi_schema_lists_the_plan_endpoints(client_for: Callable[..., Client]) -> None:
+    paths = client_for(role=Role.OFFICER).get("/api/v1/openapi.json").json()["paths"]
+    for p in [
+        "/api/v1/inspections",
+        "/api/v1/inspections/{inspection_id}/summary",
+        "/api/v1/portfolios/{portfolio_id}/plan",
+        "/api/v1/allocations/{allocation_id}/updates",
+        "/api/v1/plans/import",
+    ]:
+        assert p in paths

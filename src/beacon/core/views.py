@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from beacon.core import selectors, services
+from beacon.core.forms import GovukForm
+from beacon.core.models import AuditEvent
+from beacon.core.permissions import AuthedRequest, capability_required
+
+
+class BeaconLoginView(LoginView):
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+    def get_form(self, form_class: type[AuthenticationForm] | None = None) -> AuthenticationForm:
+        form = super().get_form(form_class)
+        form.fields["username"].widget.attrs.update({"class": "govuk-input", "autocomplete": "username"})
+        form.fields["password"].widget.attrs.update(
+            {"class": "govuk-input", "autocomplete": "current-password"}
+        )
+        return form
+
+
+def home(request: AuthedRequest) -> HttpResponse:  # login-only: LoginRequiredMiddleware
+    if request.user.can("plans.view"):
+        return redirect("inspections:dashboard")
+    return render(request, "core/home.html")
+
+
+@login_not_required
+def health(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@capability_required("audit.view")
+def audit_list(request: AuthedRequest) -> HttpResponse:
+    f = {k: request.GET.get(k, "").strip() for k in ("app_label", "model", "object_pk", "actor", "action")}
+    page = Paginator(selectors.audit_events(**f), 50).get_page(request.GET.get("page"))
+    return render(
+        request, "core/audit_list.html", {"page": page, "filters": f, "actions": AuditEvent.Action.choices}
+    )
+
+
+@capability_required("audit.view")
+def record_history(request: AuthedRequest, app_label: str, model: str, object_pk: str) -> HttpResponse:
+    events = selectors.record_history(app_label, model, object_pk)[:500]
+    return render(
+        request,
+        "core/record_history.html",
+        {
+            "events": events,
+            "record_type": selectors.model_verbose_name(app_label, model),
+            "object_pk": object_pk,
+        },
+    )
+
+
+class TokenForm(GovukForm):
+    name = forms.CharField(label="Token name", max_length=100, help_text="What will use it, e.g. 'C&C feed'.")
+    days = forms.IntegerField(label="Expires after (days)", min_value=1, max_value=365, initial=90)
+
+
+@capability_required("tokens.own")
+def tokens(request: AuthedRequest) -> HttpResponse:
+    new_key = None
+    if request.method == "POST":
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            _, new_key = services.create_api_token(
+                request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+            )
+            form = TokenForm()
+    else:
+        form = TokenForm()
+    return render(
+        request,
+        "core/tokens.html",
+        {
+            "form": form,
+            "new_key": new_key,
+            "tokens": request.user.api_tokens.order_by("-created_at"),
+            "problems": form.problems() if form.is_bound else [],
+        },
+    )
+
+
+@require_POST
+@capability_required("tokens.own")
+def revoke_token(request: AuthedRequest, token_id: int) -> HttpResponse:
+    services.revoke_api_token(request.user, token_id)
+    messages.success(request, "Token revoked.")
+    return redirect("core:tokens")
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    from beacon.core.permissions import refuse
+
+    return refuse(request, str(exception) if exception else "")

@@ -1,0 +1,32 @@
+"""`beacon demo`: migrate, load synthetic demo data, print the URL and logins, and serve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Start Beacon with synthetic demo data (migrates and loads it first)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="Address to serve on.")
+        parser.add_argument("--no-serve", action="store_true", help="Load the data, then stop.")
+
+    def handle(self, *args: Any, addr: str, no_serve: bool, **options: Any) -> None:
+        from beacon.demo.data import DEMO_PASSWORD, USERS, load
+
+        call_command("migrate", interactive=False, verbosity=0)
+        loaded = load()
+        self.stdout.write("Demo data loaded." if loaded else "Demo data already present.")
+        url = f"http://{addr}/"
+        self.stdout.write(f"\nBeacon is at {url}  (database: {settings.DATABASES['default']['NAME']})\n")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, role, *_ in USERS:
+            self.stdout.write(f"  {role.label:34} {username}")
+        self.stdout.write("")
+        if not no_serve:
+            call_command("runserver", addr, use_reloader=False, skip_checks=True)

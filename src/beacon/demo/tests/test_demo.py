@@ -1,0 +1,79 @@
+"""The demo command: migrates, loads synthetic data once, prints logins, and serves the login page."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from beacon.core.models import User
+from beacon.core.roles import Role
+from beacon.demo.data import ASB, CDI
+from beacon.inspections.models import Allocation, Inspection, ProgressUpdate
+
+
+@pytest.mark.django_db
+def test_demo_loads_once_with_one_login_per_role_and_plans_in_mixed_states() -> None:
+    out = StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    text = out.getvalue()
+    assert "Demo data loaded." in text and "http://127.0.0.1:8000/" in text
+    assert {u.role for u in User.objects.all()} == set(Role.values)
+    for role in Role:
+        assert role.label in text
+    assert set(Inspection.objects.values_list("title", flat=True)) == {ASB, CDI}
+    statuses = set(ProgressUpdate.objects.values_list("status", flat=True))
+    assert {"red", "amber", "green", "complete", "na"} <= statuses
+    assert Allocation.objects.filter(ended_by_transfer=True).exists()
+    assert Allocation.objects.filter(role="supporting").exists()
+    counts = (Inspection.objects.count(), ProgressUpdate.objects.count())
+    out = StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    assert "already present" in out.getvalue()
+    assert (Inspection.objects.count(), ProgressUpdate.objects.count()) == counts
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_demo_command_serves_its_login_page(tmp_path: Path) -> None:
+    """What the README's first command ends with: `beacon demo` serving the login page."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "beacon", "demo", "--addr", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout is not None  # stdout=PIPE
+    try:
+        deadline = time.time() + 120
+        body = ""
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as r:
+                    body = r.read().decode()
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.5)
+        assert "Sign in to Beacon" in body, proc.stdout.read() if proc.poll() is not None else "no answer"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/vendor/beacon.css", timeout=5) as r:
+            assert r.status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

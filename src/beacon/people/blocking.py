@@ -1,0 +1,41 @@
+"""Candidate generation for the online lookup: indexed blocking keys in the database.
+
+The keys mirror the batch's blocking rules (comparisons.BLOCKING_RULES), each backed by an index
+(models.ContactRecord.Meta.indexes), so a record the batch would compare with the query is a
+record the lookup fetches — whether or not date of birth or phone are given.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from beacon.people.comparisons import BLOCKING_RULES
+
+
+def candidate_filter(q: dict[str, Any], house_no: str | None) -> Q | None:
+    """OR of every blocking key the query has values for; None when it has none."""
+    values = {**q, "house_no": house_no}
+    terms: list[Q] = []
+    for cols in BLOCKING_RULES:
+        if all(values.get(c) for c in cols):
+            terms.append(Q(**{c: values[c] for c in cols}))
+    if q.get("fn_phon") and q.get("sn_phon"):  # forename and surname swapped
+        terms.append(Q(fn_phon=q["sn_phon"], sn_phon=q["fn_phon"]))
+    if not terms:
+        # Only a surname, or only a forename: look by how it sounds (still an index prefix).
+        if q.get("sn_phon"):
+            terms.append(
+                Q(sn_phon=q["sn_phon"])
+                if not q.get("fn_init")
+                else Q(sn_phon=q["sn_phon"], fn_init=q["fn_init"])
+            )
+        elif q.get("postcode"):
+            terms.append(Q(postcode=q["postcode"]))
+    if not terms:
+        return None
+    combined = terms[0]
+    for t in terms[1:]:
+        combined |= t
+    return combined

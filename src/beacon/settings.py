@@ -1,0 +1,181 @@
+"""Beacon's one settings module, driven by environment variables with safe demo defaults.
+
+Variables:
+  DATABASE_URL            sqlite:////abs/path.sqlite3 (default: var/beacon.sqlite3) or postgres://user@host:port/db
+  SECRET_KEY              required when DEBUG is off
+  DEBUG                   "1" for development (default "0")
+  ALLOWED_HOSTS           comma-separated (default localhost,127.0.0.1)
+  BEACON_SESSION_IDLE_MINUTES   idle session expiry (default 60)
+  BEACON_LOCKOUT_ATTEMPTS       failed logins before lockout (default 5)
+  BEACON_LOCKOUT_MINUTES        how long a lockout lasts (default 15)
+  EMAIL_BACKEND, DEFAULT_FROM_EMAIL, EMAIL_HOST, EMAIL_PORT
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+
+
+def env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number") from exc
+
+
+DEBUG = env("DEBUG", "0") == "1"
+_DEMO_KEY = "demo-only-secret-key-never-use-in-production"  # refused below outside demo/test
+SECRET_KEY = env("SECRET_KEY", _DEMO_KEY)
+if SECRET_KEY == _DEMO_KEY and env("BEACON_ENV", "demo") == "production":
+    raise ImproperlyConfigured("Set SECRET_KEY in production (BEACON_ENV=production).")
+ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "axes",
+    "beacon.core",
+    "beacon.inspections",
+    "beacon.people",
+    "beacon.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "beacon.core.middleware.LoginRequiredMiddleware",
+    "beacon.core.middleware.RequestContextMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "beacon.urls"
+WSGI_APPLICATION = "beacon.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "beacon.core.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+_default_db = f"sqlite:///{PROJECT_DIR / 'var' / 'beacon.sqlite3'}"
+DATABASE_URL = env("DATABASE_URL", _default_db)
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers carry on while one writer writes; IMMEDIATE takes the write lock at
+        # BEGIN so two writers queue instead of failing half-way through a transaction.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    # A file (not memory) so the browser tests' live server shares it; one per test run so that
+    # runs side by side never collide.
+    DATABASES["default"]["TEST"] = {"NAME": str(PROJECT_DIR / "var" / f"test-beacon-{os.getpid()}.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "core.User"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:login"
+
+# Lockout after repeated failed logins (django-axes), keyed on the username so that an attacker
+# cannot lock everyone out from one address and cannot dodge it by changing address.
+AXES_FAILURE_LIMIT = env_int("BEACON_LOCKOUT_ATTEMPTS", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("BEACON_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_VERBOSE = False
+
+# Sessions expire after a period of inactivity and when the browser closes.
+SESSION_COOKIE_AGE = env_int("BEACON_SESSION_IDLE_MINUTES", 60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env("BEACON_SECURE_COOKIES", "0") == "1"
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = PROJECT_DIR / "var" / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves from finders; keeps it quiet
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "beacon@force.example")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+}
+
+# Beacon's own defaults. Rules a force changes at run time live in the database.
+BEACON_SITE_URL = env("BEACON_SITE_URL", "http://127.0.0.1:8000")
+# Where trained matching models are saved (each version a JSON file, recorded in the database).
+BEACON_MODEL_DIR = Path(env("BEACON_MODEL_DIR", str(PROJECT_DIR / "var" / "models")))
+
+# django-axes warns when lockout is not also keyed on the client address. Beacon locks the
+# account (username) on purpose: see docs/adr/0003-login-lockout.md.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from beacon.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("plans/", include("beacon.inspections.urls")),
+    path("people/", include("beacon.people.urls")),
+    path("", include("beacon.core.urls")),
+]
+
+handler403 = "beacon.core.views.forbidden"
