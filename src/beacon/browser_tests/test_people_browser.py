@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from beacon.browser_tests.conftest import check_accessibility, login
 from beacon.core.models import AuditEvent
@@ -17,7 +18,6 @@ from beacon.people import services
 from beacon.people.febrl import load_febrl3
 from beacon.people.loading import load_records
 from beacon.people.models import ContactRecord, PersonFlag, ReviewPair
-from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

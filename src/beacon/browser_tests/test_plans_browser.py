@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from beacon.browser_tests.conftest import check_accessibility, login
 from beacon.demo.data import ASB, DEMO_PASSWORD, load
 from beacon.inspections.models import Allocation, Finding, Inspection
-from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
