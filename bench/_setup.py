@@ -13,8 +13,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 
-def setup_django() -> str:
-    """Point Django at a fresh database, migrate it, and return the backend's name."""
+def setup_django(*, flush: bool = True) -> str:
+    """Point Django at a fresh database (flushed unless `flush` is False), migrate it, and return
+    the backend's name."""
     if not os.environ.get("DATABASE_URL"):
         tmp = Path(tempfile.mkdtemp(prefix="beacon-bench-")) / "bench.sqlite3"
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp}"
@@ -25,7 +26,7 @@ def setup_django() -> str:
     from django.core.management import call_command
     from django.db import connection
 
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and flush:
         call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", interactive=False, verbosity=0)
     return connection.vendor
