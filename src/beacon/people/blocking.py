@@ -7,19 +7,33 @@ record the lookup fetches — whether or not date of birth or phone are given.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q
 
-from beacon.people.comparisons import BLOCKING_RULES
+from beacon.people.comparisons import BLOCKING_RULES, CAPPED_KEYS
+
+# Given a capped key's column and value: is it shared by too many records to block on?
+TooCommon = Callable[[str, Any], bool]
 
 
-def candidate_filter(q: dict[str, Any], house_no: str | None) -> Q | None:
-    """OR of every blocking key the query has values for; None when it has none."""
+def candidate_filter(
+    q: dict[str, Any], house_no: str | None, too_common: TooCommon | None = None
+) -> Q | None:
+    """OR of every blocking key the query has values for; None when it has none. A single key that
+    `too_common` says is shared too widely is left out, as the batch leaves it out."""
     values = {**q, "house_no": house_no}
     terms: list[Q] = []
     for cols in BLOCKING_RULES:
         if all(values.get(c) for c in cols):
+            if (
+                len(cols) == 1
+                and cols[0] in CAPPED_KEYS
+                and too_common
+                and too_common(cols[0], values[cols[0]])
+            ):
+                continue
             terms.append(Q(**{c: values[c] for c in cols}))
     if q.get("fn_phon") and q.get("sn_phon"):  # forename and surname swapped
         terms.append(Q(fn_phon=q["sn_phon"], sn_phon=q["fn_phon"]))

@@ -254,13 +254,35 @@ COMPARISONS: tuple[Comparison, ...] = (
 BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("fn_canon", "sn_phon"),
     ("fn_phon", "sn_phon"),
-    ("sn_phon", "fn_init"),
+    ("sn_phon", "fn_init", "pc_district"),
     ("dob",),
     ("phone",),
     ("email",),
     ("postcode",),
     ("addr_key",),
 )
+# A single key shared by more records than this (a switchboard or hostel phone number, a large
+# block's postcode, a house name such as 'Orchard', a common date of birth in a big index) is too
+# common to block on: the records sharing it are still compared whenever another key brings them
+# together. Without the cap, a million-record index has hundreds of millions of candidate pairs,
+# nearly all hopeless.
+COMMON_KEY_CAP = 50
+CAPPED_KEYS = frozenset({"dob", "phone", "email", "postcode", "addr_key"})
+
+
+def blocking_column(col: str) -> str:
+    """The column a batch blocking rule joins on: capped keys use a copy that is null where the
+    value is too common (see `COMMON_KEY_CAP`)."""
+    return f"{col}_blk" if col in CAPPED_KEYS else col
+
+
+def blocking_rule_sql(cols: tuple[str, ...]) -> str:
+    if len(cols) == 1:
+        c = blocking_column(cols[0])
+        return f"l.{c} = r.{c}"
+    return " AND ".join(f"l.{c} = r.{c}" for c in cols)
+
+
 # A swapped forename and surname: l's forename sounds like r's surname and vice versa.
 SWAPPED_RULE = "l.fn_phon = r.sn_phon AND l.sn_phon = r.fn_phon"
 

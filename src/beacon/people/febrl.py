@@ -19,6 +19,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from beacon.people.synth import write_csv
 
 
@@ -66,6 +68,20 @@ def load_febrl3() -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+def febrl_frame() -> tuple[pd.DataFrame, dict[int, str]]:
+    """FEBRL3 as the frame Splink trains on (record ids 0…4999), with each record's true cluster."""
+    from beacon.people import splink_model
+    from beacon.people.features import features
+
+    rows = load_febrl3()
+    recs, truth = [], {}
+    for i, r in enumerate(rows):
+        f = features(r, strict=False)
+        recs.append({"record_id": i, **f.values, "house_no": f.house_no})
+        truth[i] = r["cluster_id"]
+    return splink_model.frame(recs), truth
 
 
 def write_febrl3_csv(path: str | Path) -> int:

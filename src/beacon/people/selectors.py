@@ -16,6 +16,7 @@ from django.utils import timezone
 from beacon.core import audit
 from beacon.core.models import AuditEvent, User
 from beacon.people.blocking import candidate_filter
+from beacon.people.comparisons import COMMON_KEY_CAP
 from beacon.people.features import Features, features, require_something
 from beacon.people.models import FEATURES, ContactRecord, MatchModel, Person, PersonFlag, ReviewPair
 from beacon.people.scoring import Contribution, Scorer
@@ -103,11 +104,16 @@ def open_flags(person_ids: list[int], today: dt.date | None = None) -> dict[int,
     return out
 
 
+def _too_common(col: str, value: Any) -> bool:
+    live = ContactRecord.objects.filter(**{col: value}, erased_at__isnull=True)
+    return live[: COMMON_KEY_CAP + 1].count() > COMMON_KEY_CAP
+
+
 def find_candidates(query: Features, *, limit: int = 10, min_probability: float = 0.0) -> list[Candidate]:
     """Persons whose records match the query, best first, each with the contributions that made it."""
     sc, _model = scorer()
     q = query.values
-    where = candidate_filter(q, query.house_no)
+    where = candidate_filter(q, query.house_no, _too_common)
     if where is None:
         return []
     rows = list(

@@ -16,10 +16,14 @@ import pandas as pd
 
 from beacon.people.comparisons import (
     BLOCKING_RULES,
+    CAPPED_KEYS,
+    COMMON_KEY_CAP,
     COMPARISONS,
     DETERMINISTIC_RULES,
     EM_BLOCKS,
     SWAPPED_RULE,
+    blocking_column,
+    blocking_rule_sql,
 )
 from beacon.people.models import FEATURES
 
@@ -30,14 +34,26 @@ def _rule(cols: tuple[str, ...]) -> str:
     return " AND ".join(f"l.{c} = r.{c}" for c in cols)
 
 
+def prediction_blocking_rules() -> list[dict[str, str]]:
+    return [{"blocking_rule": r} for r in [*(blocking_rule_sql(c) for c in BLOCKING_RULES), SWAPPED_RULE]]
+
+
+def with_blocking_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """Add the capped copies of the single blocking keys: null where a value is shared by more than
+    COMMON_KEY_CAP records."""
+    out = df.copy()
+    for col in sorted(CAPPED_KEYS):
+        counts = out[col].map(out[col].value_counts())
+        out[blocking_column(col)] = out[col].where(counts <= COMMON_KEY_CAP, None)
+    return out
+
+
 def settings_dict(prior: float = 1e-4) -> dict[str, Any]:
     return {
         "link_type": "dedupe_only",
         "unique_id_column_name": UNIQUE_ID,
         "probability_two_random_records_match": prior,
-        "blocking_rules_to_generate_predictions": [
-            {"blocking_rule": r} for r in [*(_rule(c) for c in BLOCKING_RULES), SWAPPED_RULE]
-        ],
+        "blocking_rules_to_generate_predictions": prediction_blocking_rules(),
         "comparisons": [
             {
                 "output_column_name": c.name,
@@ -99,7 +115,7 @@ def train(
 ) -> dict[str, Any]:
     """Train a model on the records in `df` and write Splink's JSON to `out`. Returns the model."""
     api = db_api(backend, spark)
-    linker = _linker(api, df, settings_dict())
+    linker = _linker(api, with_blocking_columns(df), settings_dict())
     n = len(df)
     linker.training.estimate_probability_two_random_records_match(list(DETERMINISTIC_RULES), recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, n * 20.0)), seed=seed)
@@ -126,7 +142,9 @@ def predict(
 ) -> pd.DataFrame:
     """Score every blocked pair at or above `threshold`: record_id_l, record_id_r, match_probability."""
     api = db_api(backend, spark)
-    linker = _linker(api, df, model)
+    # Blocking is how pairs are chosen, not a trained parameter: always today's rules.
+    model = {**model, "blocking_rules_to_generate_predictions": prediction_blocking_rules()}
+    linker = _linker(api, with_blocking_columns(df), model)
     preds = linker.inference.predict(threshold_match_probability=threshold)
     out = preds.as_pandas_dataframe()[[f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r", "match_probability"]]
     return out
