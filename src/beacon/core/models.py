@@ -49,6 +49,21 @@ class User(AbstractUser):
     def can(self, capability: str) -> bool:
         return bool(self.is_active and has_capability(self.role, capability))
 
+    def area_ids(self) -> set[int]:
+        """The areas this user works in (read once per instance)."""
+        cached: set[int] | None = getattr(self, "_area_ids", None)
+        if cached is None:
+            cached = set(self.areas.values_list("id", flat=True)) if self.pk else set()
+            self._area_ids = cached
+        return cached
+
+    def can_see_area(self, area_id: int | None) -> bool:
+        """Records in an area are for the people who work there and force-wide staff; records that
+        could not be placed in any area are for force-wide staff only."""
+        if self.all_areas:
+            return True
+        return area_id is not None and area_id in self.area_ids()
+
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username

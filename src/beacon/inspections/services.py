@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from beacon.core import audit
+from beacon.core.concurrency import check_version
 from beacon.core.errors import EditConflict, PermissionRefused, Problem, ValidationFailed
 from beacon.core.models import User
 from beacon.inspections.models import (
@@ -95,26 +96,6 @@ def add_update(
     return update
 
 
-def _check_version(obj: Any, expected: int | None, before: dict[str, Any], label: str) -> None:
-    """Refuse the save if the record changed since the editor loaded version `expected`."""
-    if expected is None or obj.version == expected:
-        return
-    from beacon.core.models import AuditEvent
-
-    last = (
-        AuditEvent.objects.filter(
-            app_label=obj._meta.app_label, model=obj._meta.model_name, object_pk=str(obj.pk), action="update"
-        )
-        .order_by("-at", "-id")
-        .first()
-    )
-    raise EditConflict(
-        record=label,
-        changed_by=last.actor_label if last else "someone",
-        changes=last.changes if last else {},
-    )
-
-
 @transaction.atomic
 def edit_allocation(
     actor: User,
@@ -131,9 +112,7 @@ def edit_allocation(
     if not (actor.can("plans.manage") or can_add_update(actor, allocation)):
         raise PermissionRefused("You may not edit this item.")
     before = audit.snapshot(allocation)
-    _check_version(
-        allocation, expected_version, before, f"{allocation.finding.ref} in {allocation.portfolio.name}"
-    )
+    check_version(allocation, expected_version, f"{allocation.finding.ref} in {allocation.portfolio.name}")
     if action_owner is not None:
         allocation.action_owner = action_owner.strip()
         allocation.action_owner_user = match_user(allocation.action_owner)
@@ -226,7 +205,7 @@ def update_rules(
     rules = PlanRules.current()
     rules = PlanRules.objects.select_for_update().get(pk=rules.pk)
     before = audit.snapshot(rules)
-    _check_version(rules, expected_version, before, "Plan rules")
+    check_version(rules, expected_version, "Plan rules")
     problems = []
     if not 1 <= stale_after_days <= 366:
         problems.append(Problem("Enter a number of days from 1 to 366.", "stale_after_days"))
