@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from beacon.core.api_auth import SessionAuth, TokenAuth
 from beacon.core.errors import EditConflict, PermissionRefused, ValidationFailed
+from beacon.incidents.api import router as incidents_router
 from beacon.inspections.api import router as inspections_router
 from beacon.people.api import router as people_router
 
@@ -79,3 +80,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/", inspections_router)
 api.add_router("/people", people_router)
+api.add_router("/incidents", incidents_router)

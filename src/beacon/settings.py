@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "beacon.core",
     "beacon.inspections",
     "beacon.people",
+    "beacon.geography",
+    "beacon.incidents",
     "beacon.demo",
 ]
 

@@ -6,6 +6,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("plans/", include("beacon.inspections.urls")),
     path("people/", include("beacon.people.urls")),
+    path("geography/", include("beacon.geography.urls")),
+    path("incidents/", include("beacon.incidents.urls")),
     path("", include("beacon.core.urls")),
 ]
 

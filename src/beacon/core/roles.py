@@ -35,6 +35,22 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "people.batch": frozenset({R.ANALYST, R.ADMIN}),
     "people.subject_access": frozenset({R.ADMIN}),
     "people.erase": frozenset({R.ADMIN}),
+    # Geography: neighbourhoods (polygons, grades, teams) and local priorities
+    "geography.view": frozenset(
+        {R.CALL_HANDLER, R.OFFICER, R.SUPERVISOR, R.ANALYST, R.PERFORMANCE, R.CHIEF_OFFICER, R.ADMIN}
+    ),
+    "geography.priorities": frozenset({R.OFFICER, R.SUPERVISOR, R.ANALYST, R.ADMIN}),
+    "geography.manage": frozenset({R.ANALYST, R.ADMIN}),  # import polygons and postcodes
+    # Incidents (personal data: every view is logged)
+    "incidents.create": frozenset({R.CALL_HANDLER, R.OFFICER, R.SUPERVISOR}),
+    "incidents.view": frozenset({R.CALL_HANDLER, R.OFFICER, R.SUPERVISOR, R.ANALYST, R.ADMIN}),
+    "incidents.update": frozenset({R.CALL_HANDLER, R.OFFICER, R.SUPERVISOR}),
+    "incidents.feed": frozenset({R.ADMIN}),  # the command-and-control feed's service account
+    "incidents.import": frozenset({R.ANALYST, R.ADMIN}),
+    "incidents.inbox": frozenset({R.OFFICER, R.SUPERVISOR}),  # see and acknowledge a team's inbox
+    "incidents.supervise": frozenset({R.SUPERVISOR}),
+    "incidents.crime_review": frozenset({R.SUPERVISOR, R.PERFORMANCE, R.ADMIN}),  # crime registrar
+    "incidents.configure": frozenset({R.ADMIN}),  # screening questions, grading rules, reference lists
     # Administration
     "audit.view": frozenset({R.ADMIN}),
     "users.manage": frozenset({R.ADMIN}),

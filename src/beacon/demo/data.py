@@ -137,7 +137,8 @@ def load(today: date | None = None) -> bool:
                 "job_title": title,
                 "partner_agency": agency,
                 "email": f"{username}@wessex.police.example",
-                "all_areas": role in (Role.ANALYST, Role.PERFORMANCE, Role.CHIEF_OFFICER, Role.ADMIN),
+                "all_areas": role
+                in (Role.CALL_HANDLER, Role.ANALYST, Role.PERFORMANCE, Role.CHIEF_OFFICER, Role.ADMIN),
             },
         )
         if made:

@@ -17,11 +17,19 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="Load the data, then stop.")
 
     def handle(self, *args: Any, addr: str, no_serve: bool, **options: Any) -> None:
-        from beacon.demo.data import DEMO_PASSWORD, USERS, load
+        from beacon.core.models import Force
+        from beacon.demo.data import DEMO_PASSWORD, FORCE, USERS, load
+        from beacon.demo.intake import load_demo_intake
 
         call_command("migrate", interactive=False, verbosity=0)
         loaded = load()
         self.stdout.write("Demo data loaded." if loaded else "Demo data already present.")
+        intake = load_demo_intake(Force.objects.get(code=FORCE[1]))
+        if intake["incidents"]:
+            self.stdout.write(
+                f"Demo incidents loaded ({intake['incidents']}); person index trained "
+                f"(model v{intake['model']}). Try a call from Margaret Whitfield, 07700 900123."
+            )
         url = f"http://{addr}/"
         self.stdout.write(f"\nBeacon is at {url}  (database: {settings.DATABASES['default']['NAME']})\n")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
