@@ -1,0 +1,5 @@
+"""The incidents API (being built: see the intake issue)."""
+
+from ninja import Router
+
+router = Router(tags=["Incidents"])

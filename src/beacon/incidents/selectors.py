@@ -1,0 +1,221 @@
+"""Reads of incidents. Views of an incident or a person are written to the access log here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from beacon.core import audit
+from beacon.core.models import User
+from beacon.geography.geometry import bbox_around, distance_m
+from beacon.geography.selectors import resolve_location
+from beacon.incidents.models import InboxItem, Incident, IncidentPerson, IntakeSettings
+from beacon.people.normalise import address_key
+from beacon.people.selectors import lookup
+
+INCIDENT_LIST_RELATED = ("asb_category", "type_heading", "other_category", "neighbourhood", "response_grade")
+
+
+def visible_to(user: User, qs: QuerySet[Incident] | None = None) -> QuerySet[Incident]:
+    """Incidents in the user's areas (all, for force-wide staff)."""
+    qs = qs if qs is not None else Incident.objects.all()
+    if user.all_areas:
+        return qs
+    return qs.filter(area_id__in=user.area_ids())
+
+
+def incident_for(user: User, pk: int, *, reason: str) -> Incident:
+    """One incident with its people, for a page or the API; the view is logged."""
+    incident = (
+        visible_to(user)
+        .select_related(*INCIDENT_LIST_RELATED, "suggested_grade", "closure_code", "screening_set")
+        .prefetch_related(
+            Prefetch("people", queryset=IncidentPerson.objects.select_related("record")),
+            "supervision__author",
+        )
+        .get(pk=pk)
+    )
+    audit.record_read(user, incident, reason=reason)
+    return incident
+
+
+def recent(user: User, *, limit: int = 50) -> list[Incident]:
+    return list(visible_to(user).select_related(*INCIDENT_LIST_RELATED)[:limit])
+
+
+def _describe(inc: Incident) -> str:
+    if inc.is_asb:
+        return str(inc.type_heading or "ASB")
+    return str(inc.other_category or "Incident")
+
+
+def _incident_summary(inc: Incident, role: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "incident_id": inc.pk,
+        "reference": inc.reference,
+        "received_at": inc.received_at.isoformat(),
+        "type": _describe(inc),
+        "address": inc.address,
+        "postcode": inc.postcode,
+        "flags": inc.flags,
+        "status": inc.status,
+    }
+    if role:
+        out["role"] = role
+    return out
+
+
+@dataclass
+class LiveCheck:
+    people: list[dict[str, Any]]
+    nearby: list[dict[str, Any]]
+    window_days: int
+    location_problem: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "people": self.people,
+            "nearby_incidents": self.nearby,
+            "window_days": self.window_days,
+            "location_problem": self.location_problem,
+        }
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """A full name as (forenames, surname): 'Margaret Ann Whitfield' → ('Margaret Ann', 'Whitfield');
+    'Whitfield, Margaret' → ('Margaret', 'Whitfield')."""
+    name = " ".join(name.split())
+    if "," in name:
+        surname, _, forename = name.partition(",")
+        return forename.strip(), surname.strip()
+    parts = name.rsplit(" ", 1)
+    return (parts[0], parts[1]) if len(parts) == 2 else ("", parts[0])
+
+
+def live_check(
+    user: User | None,
+    details: dict[str, Any],
+    *,
+    lat: float | None = None,
+    lon: float | None = None,
+    now: dt.datetime | None = None,
+    limit: int = 5,
+) -> LiveCheck:
+    """What the call-taking form shows while the call is live: matching people (probability and why,
+    flags, what later domains add such as open cases and risk), their contacts in the window, and
+    earlier incidents at the same address or nearby. Raises ValidationFailed for unusable details."""
+    settings = IntakeSettings.current()
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=settings.history_window_days)
+    people: list[dict[str, Any]] = []
+    raw = {k: v for k, v in details.items() if v not in (None, "")}
+    person_fields = {k: v for k, v in raw.items() if k != "lat" and k != "lon"}
+    if person_fields:
+        found = lookup(person_fields, actor=user, reason="live check while taking a report", limit=limit)
+        history = _contacts_of([c.person_id for c in found], since)
+        for c in found:
+            people.append({**c.as_dict(), "contacts": history.get(c.person_id, [])})
+    nearby, problem = _nearby(raw, lat, lon, since, settings.nearby_metres)
+    return LiveCheck(people, nearby, settings.history_window_days, problem)
+
+
+def _contacts_of(person_ids: list[int], since: dt.datetime) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {p: [] for p in person_ids}
+    if not person_ids:
+        return out
+    roles = (
+        IncidentPerson.objects.filter(record__person_id__in=person_ids, incident__received_at__gte=since)
+        .select_related("incident__type_heading", "incident__other_category", "record")
+        .order_by("-incident__received_at")
+    )
+    for ip in roles:
+        out[ip.record.person_id].append(_incident_summary(ip.incident, ip.get_role_display()))
+    return out
+
+
+def _nearby(
+    raw: dict[str, Any], lat: float | None, lon: float | None, since: dt.datetime, metres: int
+) -> tuple[list[dict[str, Any]], str]:
+    address = str(raw.get("address") or "").strip()
+    postcode = str(raw.get("postcode") or "").strip()
+    if lat is None and (address or postcode):
+        place = resolve_location(postcode=postcode or None, address=address or None)
+        lat, lon = place.lat, place.lon
+        problem = place.problem if lat is None else ""
+    else:
+        problem = ""
+    cond = Q(pk__in=[])
+    key = address_key(address) if address else ""
+    if key:
+        cond |= Q(address_key=key)
+    if lat is not None and lon is not None:
+        box = bbox_around(lat, lon, metres)
+        cond |= Q(lat__range=(box.min_lat, box.max_lat), lon__range=(box.min_lon, box.max_lon))
+    if not key and lat is None:
+        return [], problem
+    rows = (
+        Incident.objects.filter(cond, received_at__gte=since)
+        .select_related("type_heading", "other_category")
+        .order_by("-received_at")[:50]
+    )
+    out = []
+    for inc in rows:
+        same_address = bool(key) and inc.address_key == key
+        dist = None
+        if lat is not None and lon is not None and inc.lat is not None and inc.lon is not None:
+            dist = distance_m(lat, lon, inc.lat, inc.lon)
+        if not same_address and (dist is None or dist > metres):
+            continue
+        summary = _incident_summary(inc)
+        summary["why"] = "same address" if same_address else f"{round(dist or 0)} m away"
+        out.append(summary)
+    return out, problem
+
+
+# ---------------------------------------------------------------- lists for teams and supervisors
+
+
+def inbox(
+    user: User, neighbourhood_ids: list[int] | None = None, *, open_only: bool = True
+) -> QuerySet[InboxItem]:
+    qs = InboxItem.objects.select_related(
+        "incident__type_heading", "incident__other_category", "incident__response_grade", "neighbourhood"
+    )
+    if not user.all_areas:
+        qs = qs.filter(neighbourhood__area_id__in=user.area_ids())
+    if neighbourhood_ids:
+        qs = qs.filter(neighbourhood_id__in=neighbourhood_ids)
+    if open_only:
+        qs = qs.filter(acknowledged_at__isnull=True)
+    return qs.order_by("placed_at", "id")
+
+
+def unacknowledged(user: User, *, now: dt.datetime | None = None) -> QuerySet[InboxItem]:
+    """Inbox items not acknowledged within the configured time: the sergeant's list."""
+    hours = IntakeSettings.current().acknowledge_within_hours
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=hours)
+    return inbox(user).filter(placed_at__lt=cutoff)
+
+
+def crime_review(user: User) -> QuerySet[Incident]:
+    """Closed incidents where a crime was disclosed but neither a crime reference nor a reason for not
+    recording one was given: the force crime registrar's list."""
+    return (
+        visible_to(user)
+        .filter(status=Incident.Status.CLOSED, crime_disclosed=True, crime_reference="", no_crime_reason="")
+        .select_related(*INCIDENT_LIST_RELATED)
+        .order_by("closed_at", "id")
+    )
+
+
+def supervision_list(user: User, *, supervised: bool | None = None) -> QuerySet[Incident]:
+    qs = visible_to(user).select_related(*INCIDENT_LIST_RELATED)
+    if supervised is True:
+        qs = qs.filter(last_supervised_at__isnull=False)
+    elif supervised is False:
+        qs = qs.filter(last_supervised_at__isnull=True)
+    return qs

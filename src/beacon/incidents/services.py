@@ -1,0 +1,499 @@
+"""Every write to incidents: taking a report, the command-and-control feed, amendments, crime
+recording, closure, the neighbourhood inbox and supervision. Each in a transaction, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from beacon.core import audit
+from beacon.core.concurrency import check_version
+from beacon.core.errors import PermissionRefused, Problem, ValidationFailed
+from beacon.core.models import User
+from beacon.geography.selectors import active_priorities, resolve_location
+from beacon.incidents.models import (
+    AsbCategory,
+    Channel,
+    ClosureCode,
+    FeedMessage,
+    GradingRules,
+    InboxItem,
+    Incident,
+    IncidentCategory,
+    IncidentPerson,
+    ResponseGrade,
+    ScreeningSet,
+    SupervisionNote,
+    TypeHeading,
+)
+from beacon.incidents.screening import answer_flags, clean_answers, suggest_grade
+from beacon.people import services as people_services
+from beacon.people.features import RAW_FIELDS
+from beacon.people.models import Person
+from beacon.people.normalise import PostcodeError, address_key, normalise_postcode
+from beacon.people.selectors import open_flags
+
+VICTIM_ROLES = (IncidentPerson.Role.CALLER, IncidentPerson.Role.VICTIM)
+
+
+@dataclass
+class PersonInput:
+    role: str
+    details: dict[str, str] = field(
+        default_factory=dict
+    )  # forename, surname, dob, phone, email, address, postcode
+    person_id: int | None = None  # the person the handler picked from the live check
+
+
+@dataclass
+class IncidentInput:
+    """What a report says, as the web form, the API and imports give it (codes, not objects)."""
+
+    channel: str
+    description: str = ""
+    received_at: dt.datetime | None = None
+    occurred_at: dt.datetime | None = None
+    postcode: str = ""
+    address: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    is_asb: bool = True
+    asb_category: str = ""
+    type_heading: str = ""
+    other_category: str = ""
+    answers: dict[str, Any] = field(default_factory=dict)
+    screening_version: int | None = None
+    people: list[PersonInput] = field(default_factory=list)
+    response_grade: str = ""
+    grade_override_reason: str = ""
+    crime_reference: str = ""
+    no_crime_reason: str = ""
+    source_system: str = ""
+    source_id: str = ""
+
+
+def _ref(model: Any, code: str, where: str, problems: list[Problem], *, label: str, historic: bool) -> Any:
+    """The reference item with this code; historic imports may also use retired (inactive) items."""
+    if not code:
+        return None
+    qs = model.objects.filter(code=code)
+    found = (qs if historic else qs.filter(active=True)).first()
+    if found is None:
+        problems.append(Problem(f"{code!r} is not a known {label}.", where))
+    return found
+
+
+def _validate(data: IncidentInput) -> tuple[dict[str, Any], list[Problem]]:
+    problems: list[Problem] = []
+    old = data.channel == Channel.HISTORIC
+    if data.channel not in Channel.values:
+        problems.append(Problem(f"Channel must be one of {', '.join(Channel.values)}.", "channel"))
+    refs = {
+        "asb_category": _ref(
+            AsbCategory, data.asb_category, "asb_category", problems, label="ASB category", historic=old
+        ),
+        "type_heading": _ref(
+            TypeHeading, data.type_heading, "type_heading", problems, label="type heading", historic=old
+        ),
+        "other_category": _ref(
+            IncidentCategory,
+            data.other_category,
+            "other_category",
+            problems,
+            label="incident category",
+            historic=old,
+        ),
+        "response_grade": _ref(
+            ResponseGrade,
+            data.response_grade,
+            "response_grade",
+            problems,
+            label="response grade",
+            historic=old,
+        ),
+    }
+    if data.is_asb:
+        if not data.asb_category:
+            problems.append(Problem("Choose the ASB category.", "asb_category"))
+        if not data.type_heading:
+            problems.append(Problem("Choose the type of ASB.", "type_heading"))
+    elif not data.other_category:
+        problems.append(Problem("Choose the incident category.", "other_category"))
+    now = timezone.now()
+    if data.received_at and data.received_at > now + dt.timedelta(minutes=5):
+        problems.append(Problem("The time received cannot be in the future.", "received_at"))
+    if data.occurred_at and data.occurred_at > (data.received_at or now) + dt.timedelta(minutes=5):
+        problems.append(Problem("It cannot have happened after it was reported.", "occurred_at"))
+    if data.postcode.strip() and not old:
+        try:
+            normalise_postcode(data.postcode)
+        except PostcodeError:
+            problems.append(Problem(f"{data.postcode.strip()} is not a valid UK postcode.", "postcode"))
+    if (data.lat is None) != (data.lon is None):
+        problems.append(Problem("Give both latitude and longitude, or neither.", "lat"))
+    if data.crime_reference and data.no_crime_reason:
+        problems.append(Problem("Give a crime reference or a reason, not both.", "no_crime_reason"))
+    roles = set(IncidentPerson.Role.values)
+    for i, p in enumerate(data.people):
+        if p.role not in roles:
+            problems.append(Problem(f"Role must be one of {', '.join(roles)}.", f"people[{i}].role"))
+        if p.person_id is None and not any(str(p.details.get(k) or "").strip() for k in RAW_FIELDS):
+            problems.append(Problem("Give at least one detail of this person.", f"people[{i}]"))
+    if data.source_id and not data.source_system:
+        problems.append(Problem("Give the source system with its incident number.", "source_system"))
+    return refs, problems
+
+
+def _screening(version: int | None) -> ScreeningSet:
+    qs = ScreeningSet.objects.all()
+    found = qs.filter(version=version).first() if version else qs.order_by("-version").first()
+    if found is None:
+        raise ValidationFailed.one(f"No screening question set version {version}.", "screening_version")
+    return found
+
+
+def _add_people(actor: User | None, incident: Incident, people: list[PersonInput]) -> dict[str, str]:
+    """Record each person's details against the person index (matching included) and return the
+    flags their records carry ({flag: reason})."""
+    flags: dict[str, str] = {}
+    problems: list[Problem] = []
+    records = []
+    for i, p in enumerate(people):
+        chosen = Person.objects.filter(pk=p.person_id).first() if p.person_id else None
+        if p.person_id and chosen is None:
+            problems.append(Problem(f"No person {p.person_id}.", f"people[{i}].person_id"))
+            continue
+        try:
+            rec = people_services.add_contact(
+                actor,
+                p.details,
+                source="incident",
+                source_ref=incident.reference,
+                contacted_at=incident.received_at,
+                person=chosen,
+            )
+        except ValidationFailed as exc:
+            problems.extend(Problem(x.message, f"people[{i}].{x.field}".rstrip(".")) for x in exc.problems)
+            continue
+        records.append((p.role, rec))
+    if problems:
+        raise ValidationFailed(problems)
+    IncidentPerson.objects.bulk_create(
+        [IncidentPerson(incident=incident, role=role, record=rec) for role, rec in records]
+    )
+    victims = [rec.person_id for role, rec in records if role in VICTIM_ROLES]
+    for person_id, views in open_flags(victims).items():
+        for view in views:
+            if view.kind == "repeat-victim":
+                flags.setdefault("repeat_victim", f"person {person_id}: {view.reason}")
+            elif view.kind.startswith("vulnerable"):
+                flags.setdefault("vulnerable_victim", f"person {person_id}: {view.label} ({view.reason})")
+    return flags
+
+
+def _next_reference(incident: Incident) -> str:
+    return f"INC-{timezone.localtime(incident.received_at):%Y%m%d}-{incident.pk:07d}"
+
+
+@transaction.atomic
+def create_incident(actor: User | None, data: IncidentInput, *, source: str | None = None) -> Incident:
+    """Take a report: validate everything, place it, screen it, match its people, flag and grade it,
+    and put it in its neighbourhood team's inbox. All or nothing; every problem reported at once."""
+    refs, problems = _validate(data)
+    screening = _screening(data.screening_version)
+    answers, answer_problems = clean_answers(screening.questions, data.answers)
+    problems += answer_problems
+    if problems:
+        raise ValidationFailed(problems)
+    received = data.received_at or timezone.now()
+    place = resolve_location(
+        postcode=data.postcode or None, address=data.address or None, lat=data.lat, lon=data.lon
+    )
+    incident = Incident(
+        reference=f"pending-{timezone.now().timestamp()}-{id(data)}",
+        channel=data.channel,
+        received_at=received,
+        occurred_at=data.occurred_at,
+        postcode=data.postcode.strip().upper(),
+        address=data.address.strip(),
+        address_key=address_key(data.address) if data.address.strip() else "",
+        lat=place.lat,
+        lon=place.lon,
+        neighbourhood=place.neighbourhood,
+        area=place.area,
+        location_problem=place.problem,
+        is_asb=data.is_asb,
+        asb_category=refs["asb_category"] if data.is_asb else None,
+        type_heading=refs["type_heading"] if data.is_asb else None,
+        other_category=None if data.is_asb else refs["other_category"],
+        description=data.description.strip(),
+        screening_set=screening,
+        answers=answers,
+        crime_reference=data.crime_reference.strip(),
+        no_crime_reason=data.no_crime_reason.strip(),
+        crime_recorded=True if data.crime_reference.strip() else (False if data.no_crime_reason else None),
+        source_system=data.source_system,
+        source_id=data.source_id,
+        created_by=actor,
+    )
+    incident.save()
+    incident.reference = _next_reference(incident)
+    flags = answer_flags(screening.questions, answers)
+    flags.update({k: v for k, v in _add_people(actor, incident, data.people).items() if k not in flags})
+    _apply_flags(incident, flags, at=received)
+    _grade(incident, refs["response_grade"], data.grade_override_reason)
+    incident.save()
+    with audit.audit_source(source or audit.current_source()):
+        audit.record_create(actor, incident)
+    if incident.is_asb and incident.neighbourhood_id:
+        incident.notified_team = incident.neighbourhood
+        incident.save(update_fields=["notified_team"])
+        InboxItem.objects.create(incident=incident, neighbourhood_id=incident.neighbourhood_id)
+    return incident
+
+
+def _apply_flags(incident: Incident, flags: dict[str, str], *, at: dt.datetime) -> None:
+    if incident.lat is not None and incident.lon is not None:
+        names = [p.name for p in active_priorities(incident.lat, incident.lon, at)]
+        incident.priority_names = names
+        if names:
+            flags["local_priority"] = "inside " + "; ".join(names)
+    crime_hint = (incident.type_heading and incident.type_heading.suggests_crime) or (
+        incident.other_category and incident.other_category.notifiable_crime
+    )
+    if crime_hint and "crime_disclosed" not in flags:
+        kind = incident.type_heading or incident.other_category
+        flags["crime_disclosed"] = f"{kind} is usually a notifiable crime"
+    for name in ("repeat_victim", "vulnerable_victim", "local_priority", "crime_disclosed", "hate_related"):
+        setattr(incident, name, name in flags)
+    incident.flag_reasons = flags
+
+
+def _grade(incident: Incident, chosen: ResponseGrade | None, override_reason: str) -> None:
+    rules = GradingRules.objects.order_by("-version").first()
+    if rules is None:
+        return
+    suggestion = suggest_grade(
+        rules.rules,
+        rules.default_grade,
+        answers=incident.answers,
+        flags=incident.flags,
+        channel=incident.channel,
+    )
+    suggested = ResponseGrade.objects.filter(code=suggestion.grade).first()
+    incident.grading_rules = rules
+    incident.suggested_grade = suggested
+    incident.response_grade = chosen or suggested
+    if chosen is not None and suggested is not None and chosen.pk != suggested.pk:
+        if not override_reason.strip():
+            raise ValidationFailed.one(
+                f"Say why the grade differs from the suggested {suggested.label} ({suggestion.because}).",
+                "grade_override_reason",
+            )
+        incident.grade_override_reason = override_reason.strip()
+    incident.flag_reasons = {**incident.flag_reasons, "_grade": suggestion.because}
+
+
+# ---------------------------------------------------------------- the command-and-control feed
+
+
+def payload_hash(payload: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass
+class FeedOutcome:
+    incident: Incident
+    outcome: str  # created | updated | unchanged
+
+
+def ingest(actor: User | None, data: IncidentInput, payload: dict[str, Any]) -> FeedOutcome:
+    """Create or amend the incident for (source_system, source_id). Replays change nothing and
+    return the same incident; an amended message updates it, keeping the history in the audit trail."""
+    if not data.source_system or not data.source_id:
+        raise ValidationFailed(
+            [Problem("Required by the feed.", "source_system"), Problem("Required by the feed.", "source_id")]
+        )
+    digest = payload_hash(payload)
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _ingest_once(actor, data, digest)
+        except IntegrityError:
+            # A concurrent delivery of the same message created it first: read it on the next pass.
+            continue
+    raise ValidationFailed.one("The same incident is being delivered concurrently; retry.", "source_id")
+
+
+def _ingest_once(actor: User | None, data: IncidentInput, digest: str) -> FeedOutcome:
+    existing = (
+        Incident.objects.select_for_update()
+        .filter(source_system=data.source_system, source_id=data.source_id)
+        .first()
+    )
+    if existing is None:
+        incident = create_incident(actor, data, source=f"feed {data.source_system}")
+        incident.source_hash = digest
+        incident.save(update_fields=["source_hash"])
+        outcome = "created"
+    elif existing.source_hash == digest:
+        incident, outcome = existing, "unchanged"
+    else:
+        incident = _amend_from_feed(actor, existing, data, digest)
+        outcome = "updated"
+    FeedMessage.objects.create(
+        source_system=data.source_system,
+        source_id=data.source_id,
+        payload_hash=digest,
+        outcome=outcome,
+        incident=incident,
+    )
+    return FeedOutcome(incident, outcome)
+
+
+AMENDABLE = (
+    "description",
+    "occurred_at",
+    "postcode",
+    "address",
+    "lat",
+    "lon",
+    "crime_reference",
+    "no_crime_reason",
+)
+
+
+def _amend_from_feed(actor: User | None, incident: Incident, data: IncidentInput, digest: str) -> Incident:
+    """An amended source record: update what the source owns, re-place and re-flag, keep history."""
+    refs, problems = _validate(data)
+    if problems:
+        raise ValidationFailed(problems)
+    before = audit.snapshot(incident)
+    incident.description = data.description.strip()
+    incident.occurred_at = data.occurred_at
+    if refs["asb_category"] or refs["type_heading"] or refs["other_category"]:
+        incident.is_asb = data.is_asb
+        incident.asb_category = refs["asb_category"] if data.is_asb else None
+        incident.type_heading = refs["type_heading"] if data.is_asb else None
+        incident.other_category = None if data.is_asb else refs["other_category"]
+    if (data.postcode, data.address, data.lat, data.lon) != (
+        incident.postcode,
+        incident.address,
+        incident.lat,
+        incident.lon,
+    ):
+        place = resolve_location(
+            postcode=data.postcode or None, address=data.address or None, lat=data.lat, lon=data.lon
+        )
+        incident.postcode, incident.address = data.postcode.strip().upper(), data.address.strip()
+        incident.address_key = address_key(data.address) if data.address.strip() else ""
+        incident.lat, incident.lon = place.lat, place.lon
+        incident.neighbourhood, incident.area, incident.location_problem = (
+            place.neighbourhood,
+            place.area,
+            place.problem,
+        )
+    if data.crime_reference.strip():
+        incident.crime_reference, incident.crime_recorded = data.crime_reference.strip(), True
+    kept = {k: v for k, v in incident.flag_reasons.items() if k in ("repeat_victim", "vulnerable_victim")}
+    kept.update(
+        answer_flags(incident.screening_set.questions if incident.screening_set else [], incident.answers)
+    )
+    _apply_flags(incident, kept, at=incident.received_at)
+    incident.source_hash = digest
+    incident.version += 1
+    incident.updated_at = timezone.now()
+    incident.save()
+    audit.record_update(actor, incident, before, reason="amended by the source system")
+    if incident.is_asb and incident.neighbourhood_id and not hasattr(incident, "inbox_item"):
+        incident.notified_team = incident.neighbourhood
+        incident.save(update_fields=["notified_team"])
+        InboxItem.objects.create(incident=incident, neighbourhood_id=incident.neighbourhood_id)
+    return incident
+
+
+# ---------------------------------------------------------------- after the call
+
+
+def _locked(incident: Incident, version: int) -> Incident:
+    current = Incident.objects.select_for_update().get(pk=incident.pk)
+    check_version(current, version, current.reference)
+    return current
+
+
+@transaction.atomic
+def record_crime_decision(
+    actor: User, incident: Incident, *, version: int, crime_reference: str = "", no_crime_reason: str = ""
+) -> Incident:
+    ref, reason = crime_reference.strip(), no_crime_reason.strip()
+    if bool(ref) == bool(reason):
+        raise ValidationFailed.one(
+            "Give a crime reference, or the reason no crime was recorded.", "crime_reference"
+        )
+    current = _locked(incident, version)
+    before = audit.snapshot(current)
+    current.crime_reference, current.no_crime_reason = ref, reason
+    current.crime_recorded = bool(ref)
+    current.version += 1
+    current.updated_at = timezone.now()
+    current.save()
+    audit.record_update(actor, current, before)
+    return current
+
+
+@transaction.atomic
+def close_incident(
+    actor: User, incident: Incident, *, version: int, closure_code: str, note: str
+) -> Incident:
+    problems: list[Problem] = []
+    code = ClosureCode.objects.filter(code=closure_code, active=True).first()
+    if code is None:
+        problems.append(Problem("Choose a closure code.", "closure_code"))
+    if not note.strip():
+        problems.append(Problem("Write a closing note.", "closing_note"))
+    if problems:
+        raise ValidationFailed(problems)
+    current = _locked(incident, version)
+    if current.status == Incident.Status.CLOSED:
+        raise ValidationFailed.one(f"{current.reference} is already closed.", "")
+    before = audit.snapshot(current)
+    current.status = Incident.Status.CLOSED
+    current.closure_code = code
+    current.closing_note = note.strip()
+    current.closed_at = timezone.now()
+    current.version += 1
+    current.updated_at = current.closed_at
+    current.save()
+    audit.record_update(actor, current, before)
+    return current
+
+
+@transaction.atomic
+def acknowledge(actor: User, item: InboxItem) -> InboxItem:
+    if not actor.can_see_area(item.neighbourhood.area_id):
+        raise PermissionRefused("This incident is not in your area.")
+    current = InboxItem.objects.select_for_update().get(pk=item.pk)
+    if current.acknowledged_at is not None:
+        return current  # acknowledging twice is harmless: the first stands
+    before = {"acknowledged_at": None, "acknowledged_by_id": None}
+    current.acknowledged_at = timezone.now()
+    current.acknowledged_by = actor
+    current.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    audit.record_update(actor, current, before)
+    return current
+
+
+@transaction.atomic
+def add_supervision(actor: User, incident: Incident, note: str) -> SupervisionNote:
+    if not note.strip():
+        raise ValidationFailed.one("Write the supervisory note.", "note")
+    sup = SupervisionNote.objects.create(incident=incident, author=actor, note=note.strip())
+    Incident.objects.filter(pk=incident.pk).update(last_supervised_at=sup.at)
+    audit.record_create(actor, sup)
+    return sup
