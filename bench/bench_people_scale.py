@@ -27,6 +27,7 @@ def main() -> int:
     ap.add_argument("--reuse", action="store_true", help="keep the records an earlier run loaded")
     args = ap.parse_args()
     vendor = setup_django(flush=not args.reuse)
+    from beacon.core.errors import ValidationFailed
     from beacon.people import batch
     from beacon.people.loading import load_records
     from beacon.people.models import ContactRecord
@@ -63,7 +64,7 @@ def main() -> int:
     rng = random.Random(args.seed)
     sample = rng.sample(rows, args.queries)
     latencies = []
-    found = 0
+    found = rejected = 0
     for r in sample:
         q = {
             "forename": r["forename"],
@@ -74,7 +75,11 @@ def main() -> int:
         if rng.random() < 0.3 and r["dob"]:
             q["dob"] = r["dob"]
         t = time.perf_counter()
-        res = lookup(q, actor=None, reason="benchmark")
+        try:
+            res = lookup(q, actor=None, reason="benchmark")
+        except ValidationFailed:  # a noisy synthetic value (e.g. half a postcode) is refused, as it should be
+            rejected += 1
+            continue
         latencies.append((time.perf_counter() - t) * 1000)
         found += bool(res)
     p99 = percentile(latencies, 99)
@@ -88,6 +93,7 @@ def main() -> int:
         target_p99_ms=50,
         met=p99 < 50,
         answered=found,
+        refused_as_invalid=rejected,
     )
     return 0 if batch_s < 300 and p99 < 50 else 1
 

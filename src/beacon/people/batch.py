@@ -17,6 +17,7 @@ from beacon.core import audit
 from beacon.core.models import User
 from beacon.people import splink_model
 from beacon.people.clustering import cluster, scored_veto, stable_assignment
+from beacon.people.comparisons import household_pair
 from beacon.people.models import (
     FEATURES,
     ClusterRun,
@@ -117,10 +118,11 @@ def run(
     )
     scorer = Scorer(settings_json)
     feats = {r[splink_model.UNIQUE_ID]: r for r in df[[splink_model.UNIQUE_ID, *FEATURES]].to_dict("records")}
-    veto = scored_veto(feats.__getitem__, scorer.probability, floor=VETO_FLOOR)
+    veto = scored_veto(feats.__getitem__, lambda a, b: scorer.probability(a, b) < VETO_FLOOR)
+    joinable = [(a, b, p) for a, b, p in edges if not household_pair(feats[a], feats[b])]
     clusters = cluster(
         current.keys(),
-        edges,
+        joinable,
         threshold=model.upper_threshold,
         must_link=same,
         cannot_link=different,
@@ -129,10 +131,12 @@ def run(
     assignment = stable_assignment(clusters, current)
     timings["cluster_s"] = time.perf_counter() - t
     decided = {tuple(sorted(p)) for p in same + different}
+    # For review: every scored pair the batch left in two persons — between the thresholds, or
+    # above the upper one but not joined (one household, or a clear disagreement elsewhere).
     review = [
         (min(a, b), max(a, b), p)
         for a, b, p in edges
-        if p < model.upper_threshold and clusters[a] != clusters[b] and (min(a, b), max(a, b)) not in decided
+        if clusters[a] != clusters[b] and (min(a, b), max(a, b)) not in decided
     ]
     t = time.perf_counter()
     result = write_back(actor, model, assignment, review, len(current))
@@ -159,13 +163,12 @@ def write_back(
         new_ids = {-(i + 1): p.pk for i, p in enumerate(made)}
         audit.record_creates(actor, made, reason=f"cluster run {run_row.pk}")
     moves = [(r, f, new_ids.get(t, t)) for r, f, t in assignment.moved]
-    _bulk_move(moves)
+    _bulk_set(ContactRecord, "person_id", [(r, t) for r, _f, t in moves])
     RecordMove.objects.bulk_create(
         [RecordMove(run=run_row, record_id=r, from_person_id=f, to_person_id=t) for r, f, t in moves],
         batch_size=5000,
     )
-    for old, keeper in assignment.merged.items():
-        Person.objects.filter(pk=old).update(merged_into_id=new_ids.get(keeper, keeper))
+    _bulk_set(Person, "merged_into_id", [(old, new_ids.get(k, k)) for old, k in assignment.merged.items()])
     existing = set(ReviewPair.objects.values_list("record_a_id", "record_b_id"))
     ReviewPair.objects.bulk_create(
         [
@@ -193,28 +196,27 @@ def write_back(
     )
 
 
-def _bulk_move(moves: list[tuple[int, int, int]]) -> None:
-    """Point many records at their new persons: PostgreSQL takes 50,000 at a time as two arrays in
-    one UPDATE … FROM unnest; SQLite runs one prepared statement many times."""
-    if not moves:
+def _bulk_set(model: Any, column: str, pairs: list[tuple[int, int]]) -> None:
+    """Set `column` on many rows of `model` ((row id, value) pairs): PostgreSQL takes 50,000 at a
+    time as two arrays in one UPDATE … FROM unnest; SQLite runs one prepared statement many times."""
+    if not pairs:
         return
-    table = ContactRecord._meta.db_table
+    table = model._meta.db_table
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            for i in range(0, len(moves), 50_000):
-                chunk = moves[i : i + 50_000]
+            for i in range(0, len(pairs), 50_000):
+                chunk = pairs[i : i + 50_000]
                 cur.execute(
-                    f"UPDATE {table} AS t SET person_id = v.person FROM "  # noqa: S608 - our table, values bound
-                    "(SELECT unnest(%s::bigint[]) AS rec, unnest(%s::bigint[]) AS person) AS v "
-                    "WHERE t.id = v.rec",
-                    [[r for r, _f, _t in chunk], [t for _r, _f, t in chunk]],
+                    f"UPDATE {table} AS t SET {column} = v.value FROM "  # noqa: S608 - our names, values bound
+                    "(SELECT unnest(%s::bigint[]) AS id, unnest(%s::bigint[]) AS value) AS v "
+                    "WHERE t.id = v.id",
+                    [[r for r, _v in chunk], [v for _r, v in chunk]],
                 )
             return
-        for i in range(0, len(moves), 5000):
-            chunk = moves[i : i + 5000]
+        for i in range(0, len(pairs), 5000):
             cur.executemany(
-                f"UPDATE {table} SET person_id = %s WHERE id = %s",  # noqa: S608 - table is our model's, values bound
-                [(t, r) for r, _f, t in chunk],
+                f"UPDATE {table} SET {column} = %s WHERE id = %s",  # noqa: S608 - our names, values bound
+                [(v, r) for r, v in pairs[i : i + 5000]],
             )
 
 

@@ -161,12 +161,11 @@ def stable_assignment(clusters: dict[int, int], current: dict[int, int]) -> Assi
 
 def scored_veto(
     features: Callable[[K], dict[str, Any]],
-    probability: Callable[[dict[str, Any], dict[str, Any]], float],
+    refuse: Callable[[dict[str, Any], dict[str, Any]], bool],
     *,
-    floor: float,
     max_pairs: int = 400,
 ) -> Veto[K]:
-    """A veto that refuses a join when any record of one cluster scores below `floor` against any
+    """A veto that refuses a join when `refuse` holds for any record of one cluster against any
     record of the other (complete-link on strong disagreement), checking up to `max_pairs` pairs."""
 
     def veto(left: list[K], right: list[K]) -> bool:
@@ -174,7 +173,7 @@ def scored_veto(
         for x in left:
             fx = features(x)
             for y in right:
-                if probability(fx, features(y)) < floor:
+                if refuse(fx, features(y)):
                     return True
                 checked += 1
                 if checked >= max_pairs:

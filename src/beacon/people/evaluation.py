@@ -66,11 +66,12 @@ def evaluate(
         "batch": {**batch_figures, "train_s": round(train_s, 2), "cluster_s": round(cluster_s, 2)},
         "online": {
             "queries": len(queries),
+            # As the command contract defines it: a query is a predicted match when the top person
+            # passes the upper threshold, correct when that person holds a record of its cluster.
+            **prf(hits, answered, askable),
             # Pairwise, like the batch figure: the pairs each query forms with the records of the
             # person the lookup names, against the pairs it forms with its true cluster's records.
-            **prf(pair_tp, pair_pred, pair_true),
-            # Per query: was the person named (above the upper threshold) the right one?
-            "per_query": prf(hits, answered, askable),
+            "pairwise": prf(pair_tp, pair_pred, pair_true),
             "p50_ms": round(percentile(latencies, 50), 2),
             "p99_ms": round(percentile(latencies, 99), 2),
         },

@@ -14,6 +14,7 @@ from django.utils import timezone
 from beacon.core import audit
 from beacon.core.errors import EditConflict, PermissionRefused, ValidationFailed
 from beacon.core.models import User
+from beacon.people.comparisons import household_levels
 from beacon.people.features import Features, features
 from beacon.people.models import (
     FEATURES,
@@ -99,9 +100,10 @@ def _resolve(normalised: Features) -> Person:
 
     model = active_model()
     if model is not None and any(normalised.values.values()):
-        found = find_candidates(normalised, limit=1)
-        if found and found[0].probability >= model.upper_threshold:
-            return Person.objects.get(pk=found[0].person_id)
+        for c in find_candidates(normalised, limit=3, min_probability=model.upper_threshold):
+            # Not on a household pair: same surname, different forename and birth date (as the batch).
+            if not household_levels({x.field: x.level for x in c.contributions}):
+                return Person.objects.get(pk=c.person_id)
     return Person.objects.create()
 
 

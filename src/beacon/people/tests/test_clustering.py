@@ -41,3 +41,16 @@ def test_unchanged_clusters_move_nothing() -> None:
     current = {1: 1, 2: 1, 3: 3}
     a = stable_assignment({1: 1, 2: 1, 3: 3}, current)
     assert a.moved == [] and a.merged == {} and a.new_persons == 0
+
+
+def test_a_household_pair_is_no_evidence_of_one_person() -> None:
+    from beacon.people.comparisons import household_pair
+    from beacon.people.features import features
+
+    jade = features({"forename": "Jade", "surname": "Edwards", "phone": "07700 900371"}).values
+    russell = features({"forename": "Russell", "surname": "Edwards", "phone": "07700 900371"}).values
+    initial = features({"forename": "J", "surname": "Edwards", "phone": "07700 900371"}).values
+    assert household_pair(jade, russell) and not household_pair(jade, initial)
+    # The same two forenames with one date of birth: more likely a recording error, so it counts.
+    born = {"dob": "1970-01-16"}
+    assert not household_pair({**jade, **born}, {**russell, **born})
