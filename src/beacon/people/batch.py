@@ -33,7 +33,7 @@ from beacon.people.services import model_dir, register_model
 
 # Two clusters do not join when any record of one scores below this against any record of the
 # other: strong disagreement (a father and son of one name, twins) vetoes a chain of weak links.
-VETO_FLOOR = 1e-3
+VETO_FLOOR = 1e-4
 
 
 @dataclass
