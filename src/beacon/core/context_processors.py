@@ -18,10 +18,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("plans.manage", "Import", reverse("inspections:import")),
             ("people.lookup", "People", reverse("people:lookup")),
             ("people.review", "Review queue", reverse("people:review")),
+            ("incidents.create", "New report", reverse("incidents:new")),
+            ("incidents.view", "Incidents", reverse("incidents:list")),
+            ("incidents.inbox", "Inbox", reverse("incidents:inbox")),
+            ("incidents.crime_review", "Crime review", reverse("incidents:crime_review")),
             ("audit.view", "Audit trail", reverse("core:audit")),
         ]
         items = [{"label": label, "url": url} for cap, label, url in candidates if user.can(cap)]
+        # The one item whose address is the longest start of this page's (so /incidents/new/ marks
+        # "New report", not also "Incidents").
         path = request.path
+        matching = [i for i in items if path.startswith(i["url"]) and i["url"] != "/"]
+        best = max(matching, key=lambda i: len(i["url"]), default=None)
         for item in items:
-            item["active"] = "1" if path.startswith(item["url"]) and item["url"] != "/" else ""
+            item["active"] = "1" if item is best else ""
     return {"nav_items": items}

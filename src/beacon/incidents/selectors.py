@@ -102,12 +102,18 @@ def live_check(
     *,
     lat: float | None = None,
     lon: float | None = None,
+    address: str | None = None,
+    postcode: str | None = None,
     now: dt.datetime | None = None,
     limit: int = 5,
+    reason: str = "live check while taking a report",
 ) -> LiveCheck:
     """What the call-taking form shows while the call is live: matching people (probability and why,
     flags, what later domains add such as open cases and risk), their contacts in the window, and
-    earlier incidents at the same address or nearby. Raises ValidationFailed for unusable details."""
+    earlier incidents at the same address or nearby. Raises ValidationFailed for unusable details.
+
+    The nearby search uses the incident's `address`/`postcode` when given (it need not be where the
+    person lives), else the person's. Each person found is written to the access log with `reason`."""
     settings = IntakeSettings.current()
     now = now or timezone.now()
     since = now - dt.timedelta(days=settings.history_window_days)
@@ -115,11 +121,12 @@ def live_check(
     raw = {k: v for k, v in details.items() if v not in (None, "")}
     person_fields = {k: v for k, v in raw.items() if k != "lat" and k != "lon"}
     if person_fields:
-        found = lookup(person_fields, actor=user, reason="live check while taking a report", limit=limit)
+        found = lookup(person_fields, actor=user, reason=reason, limit=limit)
         history = _contacts_of([c.person_id for c in found], since)
         for c in found:
             people.append({**c.as_dict(), "contacts": history.get(c.person_id, [])})
-    nearby, problem = _nearby(raw, lat, lon, since, settings.nearby_metres)
+    place = raw if address is None and postcode is None else {"address": address, "postcode": postcode}
+    nearby, problem = _nearby(place, lat, lon, since, settings.nearby_metres)
     return LiveCheck(people, nearby, settings.history_window_days, problem)
 
 

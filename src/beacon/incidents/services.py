@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from beacon.core.errors import PermissionRefused, Problem, ValidationFailed
 from beacon.core.models import User
 from beacon.geography.selectors import active_priorities, resolve_location
 from beacon.incidents.models import (
+    FLAG_FIELDS,
     AsbCategory,
     Channel,
     ClosureCode,
@@ -34,7 +36,7 @@ from beacon.incidents.models import (
 )
 from beacon.incidents.screening import answer_flags, clean_answers, suggest_grade
 from beacon.people import services as people_services
-from beacon.people.features import RAW_FIELDS
+from beacon.people.features import RAW_FIELDS, features
 from beacon.people.models import Person
 from beacon.people.normalise import PostcodeError, address_key, normalise_postcode
 from beacon.people.selectors import open_flags
@@ -145,6 +147,10 @@ def _validate(data: IncidentInput) -> tuple[dict[str, Any], list[Problem]]:
             problems.append(Problem(f"Role must be one of {', '.join(roles)}.", f"people[{i}].role"))
         if p.person_id is None and not any(str(p.details.get(k) or "").strip() for k in RAW_FIELDS):
             problems.append(Problem("Give at least one detail of this person.", f"people[{i}]"))
+        try:  # unusable details (a foreign phone number, an impossible date of birth) with the rest
+            features(p.details, strict=True)
+        except ValidationFailed as exc:
+            problems.extend(Problem(x.message, f"people[{i}].{x.field}".rstrip(".")) for x in exc.problems)
     if data.source_id and not data.source_system:
         problems.append(Problem("Give the source system with its incident number.", "source_system"))
     return refs, problems
@@ -202,9 +208,12 @@ def _next_reference(incident: Incident) -> str:
 
 
 @transaction.atomic
-def create_incident(actor: User | None, data: IncidentInput, *, source: str | None = None) -> Incident:
+def create_incident(
+    actor: User | None, data: IncidentInput, *, source: str | None = None, notify_team: bool = True
+) -> Incident:
     """Take a report: validate everything, place it, screen it, match its people, flag and grade it,
-    and put it in its neighbourhood team's inbox. All or nothing; every problem reported at once."""
+    and put it in its neighbourhood team's inbox. All or nothing; every problem reported at once.
+    Imports of historic or already closed incidents pass `notify_team=False`: no inbox item."""
     refs, problems = _validate(data)
     screening = _screening(data.screening_version)
     answers, answer_problems = clean_answers(screening.questions, data.answers)
@@ -216,7 +225,7 @@ def create_incident(actor: User | None, data: IncidentInput, *, source: str | No
         postcode=data.postcode or None, address=data.address or None, lat=data.lat, lon=data.lon
     )
     incident = Incident(
-        reference=f"pending-{timezone.now().timestamp()}-{id(data)}",
+        reference=f"pending-{uuid.uuid4().hex[:22]}",  # unique and within the 30 characters
         channel=data.channel,
         received_at=received,
         occurred_at=data.occurred_at,
@@ -248,14 +257,29 @@ def create_incident(actor: User | None, data: IncidentInput, *, source: str | No
     flags.update({k: v for k, v in _add_people(actor, incident, data.people).items() if k not in flags})
     _apply_flags(incident, flags, at=received)
     _grade(incident, refs["response_grade"], data.grade_override_reason)
-    incident.save()
+    notify = notify_team and incident.is_asb and incident.neighbourhood_id is not None
+    if notify:
+        incident.notified_team = incident.neighbourhood
+    incident.save(update_fields=SET_AFTER_INSERT)
     with audit.audit_source(source or audit.current_source()):
         audit.record_create(actor, incident)
-    if incident.is_asb and incident.neighbourhood_id:
-        incident.notified_team = incident.neighbourhood
-        incident.save(update_fields=["notified_team"])
+    if notify:
         InboxItem.objects.create(incident=incident, neighbourhood_id=incident.neighbourhood_id)
     return incident
+
+
+# What create_incident sets once the incident has its id (the rest is written by the insert).
+SET_AFTER_INSERT = [
+    "reference",
+    *FLAG_FIELDS,
+    "flag_reasons",
+    "priority_names",
+    "grading_rules",
+    "suggested_grade",
+    "response_grade",
+    "grade_override_reason",
+    "notified_team",
+]
 
 
 def _apply_flags(incident: Incident, flags: dict[str, str], *, at: dt.datetime) -> None:

@@ -1,0 +1,400 @@
+"""Taking a report: the call-taking page, the front-counter and patrol page, and the live check that
+runs beside them while the call is live (HTMX posts the form to `check` as the handler types).
+
+Thin: the check is `selectors.live_check` (which logs the people it shows); the save is
+`services.create_incident`. What the panel adds is a preview of what saving would do: where the
+location is, the flags the answers, location and chosen person would raise, whether a crime seems
+to be disclosed and the grade the rules would suggest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count
+from django.forms import RadioSelect
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from beacon.core import audit
+from beacon.core.errors import Problem, ValidationFailed
+from beacon.core.forms import GovukForm
+from beacon.core.permissions import AuthedRequest, capability_required
+from beacon.geography.selectors import LocationResult, active_priorities, resolve_location
+from beacon.incidents import selectors, services
+from beacon.incidents.forms import (
+    CALL_CHANNELS,
+    REPORT_CHANNELS,
+    IntakeForm,
+    crime_hints,
+)
+from beacon.incidents.models import (
+    Channel,
+    GradingRules,
+    Incident,
+    IncidentCategory,
+    IncidentPerson,
+    IntakeSettings,
+    ResponseGrade,
+    ScreeningSet,
+    TypeHeading,
+)
+from beacon.incidents.screening import answer_flags, clean_answers, suggest_grade
+from beacon.incidents.templatetags.incidents_tags import FLAG_LABELS
+from beacon.people.models import ContactRecord, RepeatVictimRule
+from beacon.people.views import percent
+
+LIVE_REASON = "live check while taking a report"
+VICTIM_ROLES = {IncidentPerson.Role.CALLER.value, IncidentPerson.Role.VICTIM.value}
+# Keys of a LiveCheck person that the panel shows in its own way; any other key is something a
+# later domain added (open cases, risk level …) and is shown as it comes.
+KNOWN_PERSON_KEYS = {
+    "person_id",
+    "probability",
+    "match_weight",
+    "best_record_id",
+    "records",
+    "why",
+    "contributions",
+    "flags",
+    "contacts",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The live panel
+
+
+@dataclass
+class Earlier:
+    """An earlier incident as the panel lists it."""
+
+    incident_id: int
+    reference: str
+    received_at: dt.datetime
+    type: str
+    flags: list[str]
+    status: str
+    role: str = ""
+    why: str = ""
+
+    @classmethod
+    def of(cls, d: dict[str, Any]) -> Earlier:
+        return cls(
+            incident_id=int(d["incident_id"]),
+            reference=str(d["reference"]),
+            received_at=dt.datetime.fromisoformat(str(d["received_at"])),
+            type=str(d.get("type", "")),
+            flags=[FLAG_LABELS.get(f, f) for f in d.get("flags", [])],
+            status=str(d.get("status", "")),
+            role=str(d.get("role", "")),
+            why=str(d.get("why", "")),
+        )
+
+
+@dataclass
+class Match:
+    person_id: int
+    percent: str
+    why: list[str]
+    flags: list[dict[str, Any]]
+    contacts: list[Earlier]
+    repeat_if_recorded: str
+    extra: list[tuple[str, str]]
+
+
+@dataclass
+class Panel:
+    asked: bool = False
+    matches: list[Match] = field(default_factory=list)
+    nearby: list[Earlier] = field(default_factory=list)
+    window_days: int = 365
+    nearby_metres: int = 50
+    place: LocationResult | None = None
+    priorities: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    unavailable: str = ""
+    flags: dict[str, str] = field(default_factory=dict)
+    crime_hints: list[str] = field(default_factory=list)
+    grade: str = ""
+    grade_because: str = ""
+    chosen: str = ""
+
+    @property
+    def crime_disclosed(self) -> bool:
+        return bool(self.crime_hints)
+
+    @property
+    def flag_list(self) -> list[tuple[str, str]]:
+        return [(FLAG_LABELS.get(k, k), v) for k, v in self.flags.items()]
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_shown(v) for v in value) or "None"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_shown(v)}" for k, v in value.items()) or "None"
+    return "None" if value in (None, "") else str(value)
+
+
+def _repeat_prospects(person_ids: list[int], flagged: set[int]) -> dict[int, str]:
+    """For each person not already flagged: whether recording this report would make them a repeat
+    victim under the current rule (their contacts in the rule's window, plus this one)."""
+    if not person_ids:
+        return {}
+    rule = RepeatVictimRule.current()
+    since = timezone.now() - dt.timedelta(days=rule.window_days)
+    counts = dict(
+        ContactRecord.objects.filter(
+            person_id__in=person_ids, contacted_at__gte=since, erased_at__isnull=True
+        )
+        .order_by()
+        .values_list("person_id")
+        .annotate(n=Count("id"))
+        .values_list("person_id", "n")
+    )
+    out = {}
+    for pid in person_ids:
+        n = counts.get(pid, 0)
+        if pid not in flagged and n + 1 >= rule.min_contacts:
+            out[pid] = (
+                f"{n} earlier contact{'s' if n != 1 else ''} in {rule.window_days} days; with this report "
+                f"{n + 1} (the rule is {rule.min_contacts} in {rule.window_days} days)"
+            )
+    return out
+
+
+def _ref_item(model: Any, code: str) -> Any:
+    return model.objects.filter(code=code, active=True).first() if code else None
+
+
+def build_panel(user: Any, form: IntakeForm) -> Panel:
+    """What the live check shows for the form as typed so far (valid or not)."""
+    panel = Panel(chosen=form.raw("caller_person"))
+    details = form.person_details("p0")
+    loc = {k: form.raw(k) for k in ("postcode", "address", "lat", "lon")}
+    panel.asked = bool(details) or any(loc.values())
+    now = timezone.now()
+    lat = lon = None
+    if any(loc.values()):
+        panel.place = resolve_location(
+            postcode=loc["postcode"] or None,
+            address=loc["address"] or None,
+            lat=loc["lat"] or None,
+            lon=loc["lon"] or None,
+        )
+        lat, lon = panel.place.lat, panel.place.lon
+        if lat is not None and lon is not None:
+            panel.priorities = [p.name for p in active_priorities(lat, lon, now)]
+        near_address, near_postcode = loc["address"], loc["postcode"]
+    else:
+        near_address, near_postcode = details.get("address", ""), details.get("postcode", "")
+    try:
+        check = selectors.live_check(
+            user, details, lat=lat, lon=lon, address=near_address, postcode=near_postcode, now=now
+        )
+    except (ValidationFailed, LookupError) as exc:
+        if isinstance(exc, ValidationFailed):
+            panel.problems = [
+                Problem(p.message, form.field_for(f"people[0].{p.field}".rstrip("."), ["p0"]) or "")
+                for p in exc.problems
+            ]
+        else:
+            panel.unavailable = str(exc)
+        check = selectors.live_check(
+            user, {}, lat=lat, lon=lon, address=near_address, postcode=near_postcode, now=now
+        )
+    panel.window_days = check.window_days
+    panel.nearby_metres = IntakeSettings.current().nearby_metres
+    panel.nearby = [Earlier.of(n) for n in check.nearby]
+    ids = [int(p["person_id"]) for p in check.people]
+    flagged = {
+        int(p["person_id"]) for p in check.people if any(f["kind"] == "repeat-victim" for f in p["flags"])
+    }
+    victim = (form.raw("p0_role") or IncidentPerson.Role.CALLER) in VICTIM_ROLES
+    prospects = _repeat_prospects(ids, flagged) if victim else {}
+    for p in check.people:
+        pid = int(p["person_id"])
+        panel.matches.append(
+            Match(
+                person_id=pid,
+                percent=percent(float(p["probability"])),
+                why=list(p.get("why", [])),
+                flags=list(p.get("flags", [])),
+                contacts=[Earlier.of(c) for c in p.get("contacts", [])],
+                repeat_if_recorded=prospects.get(pid, ""),
+                extra=[
+                    (k.replace("_", " ").capitalize(), _shown(v))
+                    for k, v in p.items()
+                    if k not in KNOWN_PERSON_KEYS
+                ],
+            )
+        )
+    shown = {e.incident_id for e in panel.nearby} | {c.incident_id for m in panel.matches for c in m.contacts}
+    if shown:
+        seen = Incident.objects.filter(pk__in=shown).only("id", "reference")
+        audit.record_reads(user, seen, reason=LIVE_REASON)
+    _preview_flags(form, panel, victim)
+    return panel
+
+
+def _preview_flags(form: IntakeForm, panel: Panel, victim: bool) -> None:
+    """The flags saving would raise, the crime question, and the grade the rules would suggest."""
+    answers, _ = clean_answers(form.questions, form.raw_answers())
+    flags = answer_flags(form.questions, answers)
+    is_asb = form.raw("is_asb") != "no"
+    heading = _ref_item(TypeHeading, form.raw("type_heading")) if is_asb else None
+    category = None if is_asb else _ref_item(IncidentCategory, form.raw("other_category"))
+    panel.crime_hints = crime_hints(
+        form.questions, answers, is_asb=is_asb, type_heading=heading, other_category=category
+    )
+    if panel.crime_hints:
+        flags.setdefault("crime_disclosed", panel.crime_hints[0])
+    if panel.priorities:
+        flags["local_priority"] = "inside " + "; ".join(panel.priorities)
+    chosen = next((m for m in panel.matches if str(m.person_id) == panel.chosen), None)
+    if chosen is not None and victim:
+        for f in chosen.flags:
+            if f["kind"] == "repeat-victim":
+                flags.setdefault("repeat_victim", f"person {chosen.person_id}: {f['reason']}")
+            elif str(f["kind"]).startswith("vulnerable"):
+                flags.setdefault(
+                    "vulnerable_victim", f"person {chosen.person_id}: {f['label']} ({f['reason']})"
+                )
+        if chosen.repeat_if_recorded:
+            flags.setdefault("repeat_victim", f"person {chosen.person_id}: {chosen.repeat_if_recorded}")
+    panel.flags = {k: flags[k] for k in FLAG_LABELS if k in flags}
+    rules = GradingRules.objects.order_by("-version").first()
+    if rules is not None:
+        suggestion = suggest_grade(
+            rules.rules,
+            rules.default_grade,
+            answers=answers,
+            flags=list(flags),
+            channel=form.raw("channel"),
+        )
+        grade = ResponseGrade.objects.filter(code=suggestion.grade).first()
+        panel.grade = grade.label if grade else suggestion.grade
+        panel.grade_because = suggestion.because
+
+
+# ---------------------------------------------------------------------------------------------
+# The pages
+
+
+def _screening(version: str | None) -> ScreeningSet | None:
+    qs = ScreeningSet.objects.order_by("-version")
+    found = qs.filter(version=int(version)).first() if version and version.isdigit() else None
+    return found or qs.first()
+
+
+def form_problems(form: GovukForm) -> list[Problem]:
+    """The form's problems for the error summary, each linking to its field (the first choice of a
+    set of radios); a problem with the whole form names no field."""
+    out = []
+    for p in form.problems():
+        name = "" if p.field == "__all__" else p.field
+        radios = name in form.fields and isinstance(form.fields[name].widget, RadioSelect)
+        if radios or name == "caller_person":
+            name += "_0"
+        out.append(Problem(p.message, name))
+    return out
+
+
+def _saved_message(incident: Incident) -> str:
+    parts = [f"Report {incident.reference} saved."]
+    flags = [FLAG_LABELS[f] for f in incident.flags]
+    parts.append(f"Flags: {', '.join(flags)}." if flags else "No flags raised.")
+    if incident.notified_team is not None:
+        parts.append(f"{incident.notified_team.team_name} notified.")
+    elif incident.location_problem:
+        parts.append(f"No neighbourhood team notified: {incident.location_problem}.")
+    else:
+        parts.append("No neighbourhood team notified (not ASB).")
+    if incident.response_grade is not None:
+        parts.append(f"Response grade: {incident.response_grade.label}.")
+    return " ".join(parts)
+
+
+def _crime_open(form: IntakeForm, panel: Panel) -> bool:
+    """Whether the crime questions are shown: a crime seems disclosed, or they were answered."""
+    if panel.crime_disclosed or form.raw("crime_recorded"):
+        return True
+    return form.is_bound and any(
+        n in form.errors for n in ("crime_recorded", "crime_reference", "no_crime_reason")
+    )
+
+
+def _intake(request: AuthedRequest, *, channels: list[tuple[str, str]], page: str) -> HttpResponse:
+    posted = request.method == "POST"
+    screening = _screening(request.POST.get("screening_version") if posted else None)
+    problems: list[Problem] = []
+    panel = Panel()
+    crime_open = False
+    if posted:
+        form = IntakeForm(request.POST, channels=channels, screening=screening)
+        if request.POST.get("action") == "check":
+            # Checking without JavaScript: the panel for what is typed; no errors on fields yet.
+            panel = build_panel(request.user, form)
+            crime_open = _crime_open(form, panel)
+            form = IntakeForm(initial=request.POST.dict(), channels=channels, screening=screening)
+        else:
+            if form.is_valid():
+                intake = form.to_intake()
+                try:
+                    incident = services.create_incident(request.user, intake.data)
+                except ValidationFailed as exc:
+                    form.add_service_problems(exc.problems, intake.person_prefixes)
+                else:
+                    messages.success(request, _saved_message(incident))
+                    return redirect("incidents:detail", pk=incident.pk)
+            problems = form_problems(form)
+            panel = build_panel(request.user, form)
+            crime_open = _crime_open(form, panel)
+    else:
+        form = IntakeForm(channels=channels, screening=screening)
+    return render(
+        request,
+        "incidents/intake.html",
+        {
+            "form": form,
+            "panel": panel,
+            "problems": problems,
+            "page": page,
+            "crime_open": crime_open,
+            "caller_errors": form.errors.get("caller_person", []) if problems else [],
+            "screening": screening,
+        },
+    )
+
+
+@capability_required("incidents.create")
+def new_call(request: AuthedRequest) -> HttpResponse:
+    return _intake(request, channels=CALL_CHANNELS, page="call")
+
+
+@capability_required("incidents.create")
+def new_report(request: AuthedRequest) -> HttpResponse:
+    return _intake(request, channels=REPORT_CHANNELS, page="report")
+
+
+@require_POST
+@capability_required("incidents.create")
+def live_check(request: AuthedRequest) -> HttpResponse:
+    """The live panel for the form as typed so far (the HTMX partial)."""
+    form = IntakeForm(
+        request.POST,
+        channels=list(Channel.choices),
+        screening=_screening(request.POST.get("screening_version")),
+    )
+    panel = build_panel(request.user, form)
+    return render(
+        request,
+        "incidents/_live_check.html",
+        {"panel": panel, "form": form, "htmx": request.headers.get("HX-Request") == "true"},
+    )
