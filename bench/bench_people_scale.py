@@ -19,6 +19,23 @@ import time
 from _setup import analyze, emit, percentile, setup_django
 
 
+def _back_to_one_person_per_record() -> None:
+    """Undo earlier batch runs on a reused index, so that the batch is timed as a first run (every
+    record its own person: the most moves and merges to write)."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            "UPDATE people_contactrecord AS c SET person_id = m.from_person_id FROM "
+            "(SELECT DISTINCT ON (record_id) record_id, from_person_id FROM people_recordmove "
+            "ORDER BY record_id, id) AS m WHERE m.record_id = c.id"
+        )
+        cur.execute("UPDATE people_person SET merged_into_id = NULL WHERE merged_into_id IS NOT NULL")
+        for table in ("people_recordmove", "people_reviewpair", "people_clusterrun", "people_matchmodel"):
+            cur.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+    analyze()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--records", type=int, default=1_000_000)
@@ -44,6 +61,8 @@ def main() -> int:
         load_s = time.perf_counter() - t
         analyze()
         emit(bench="people_load", records=len(rows), database=vendor, seconds=round(load_s, 1))
+    else:
+        _back_to_one_person_per_record()
 
     t = time.perf_counter()
     result = batch.run(None, retrain=True)
