@@ -212,3 +212,19 @@ def test_a_front_counter_report_that_discloses_a_crime_asks_for_a_reference_or_a
     check_accessibility(page)
     incident = Incident.objects.get()
     assert incident.channel == "front_counter" and incident.crime_reference == "CR/0456/26"
+
+
+def test_an_administrator_extends_a_list_and_republishing_the_same_questions_is_refused(page: Any) -> None:
+    load_reference_data(apps)
+    UserFactory(username="admin1", role=Role.ADMIN)
+    login(page, "admin1", TEST_PASSWORD)
+    page.goto("/incidents/configure/")
+    check_accessibility(page)
+    page.get_by_label("List").select_option("type_heading")
+    page.get_by_label("Label").fill("Off-road motorbikes")
+    page.get_by_role("button", name="Add item").click()
+    expect(page.get_by_text("Off-road motorbikes added.")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Publish a new version").first.click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("already in use")
+    check_accessibility(page)

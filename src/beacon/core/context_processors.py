@@ -22,6 +22,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("incidents.view", "Incidents", reverse("incidents:list")),
             ("incidents.inbox", "Inbox", reverse("incidents:inbox")),
             ("incidents.crime_review", "Crime review", reverse("incidents:crime_review")),
+            ("geography.view", "Neighbourhoods", reverse("geography:neighbourhoods")),
+            ("incidents.configure", "Intake settings", reverse("incidents:configure")),
             ("audit.view", "Audit trail", reverse("core:audit")),
         ]
         items = [{"label": label, "url": url} for cap, label, url in candidates if user.can(cap)]

@@ -263,7 +263,7 @@ def create_incident(
     incident.save(update_fields=SET_AFTER_INSERT)
     with audit.audit_source(source or audit.current_source()):
         audit.record_create(actor, incident)
-    if notify:
+    if notify and incident.neighbourhood_id is not None:
         InboxItem.objects.create(incident=incident, neighbourhood_id=incident.neighbourhood_id)
     return incident
 

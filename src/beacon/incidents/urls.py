@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beacon.incidents import views
+from beacon.incidents import views, views_config
 
 app_name = "incidents"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("inbox/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("unacknowledged/", views.unacknowledged, name="unacknowledged"),
     path("crime-review/", views.crime_review, name="crime_review"),
+    path("configure/", views_config.configure, name="configure"),
 ]
