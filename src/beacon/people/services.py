@@ -177,12 +177,14 @@ def end_flag(actor: User | None, flag: PersonFlag, *, on: dt.date | None = None)
 
 def refresh_repeat_flag(person: Person, *, today: dt.date | None = None) -> PersonFlag | None:
     """Set or end the derived repeat-victim flag by the current rule; returns the open flag if any."""
-    ensure_flag_kinds()
+    kind = FlagKind.objects.filter(code="repeat-victim").first()
+    if kind is None:
+        ensure_flag_kinds()
+        kind = FlagKind.objects.get(code="repeat-victim")
     rule = RepeatVictimRule.current()
     today = today or timezone.localdate()
     since = timezone.now() - dt.timedelta(days=rule.window_days)
     n = person.records.filter(contacted_at__gte=since, erased_at__isnull=True).count()
-    kind = FlagKind.objects.get(code="repeat-victim")
     open_flag = PersonFlag.objects.filter(person=person, kind=kind, ended_on__isnull=True).first()
     if n >= rule.min_contacts and open_flag is None:
         open_flag = PersonFlag.objects.create(

@@ -1,0 +1,278 @@
+"""Request and response bodies of the incidents API (django-ninja schemas).
+
+Times are ISO 8601; a time without an offset is taken as Europe/London. Field names in request
+bodies are the names that 422 responses use in {"errors": [{"field": …, "message": …}]}, e.g.
+"people[0].phone" or "location.postcode". Unknown fields are refused (a feed that misspells a field
+hears about it rather than losing the value).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+from pydantic import BeforeValidator, ConfigDict
+
+
+def _blank_if_none(value: Any) -> Any:
+    return "" if value is None else value
+
+
+# A text field that also accepts null (feeds often send null for "not given").
+Text = Annotated[str, BeforeValidator(_blank_if_none)]
+
+
+class _In(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------------------------------------
+# Taking a report (the call-taking form, other channels, the command-and-control feed)
+
+
+class LocationIn(_In):
+    postcode: Text = ""
+    address: Text = ""
+    lat: float | None = Field(default=None, description="WGS84 latitude; give both or neither.")
+    lon: float | None = None
+
+
+class PersonIn(_In):
+    role: str = Field(description="caller | victim | witness | subject")
+    forename: Text = ""
+    surname: Text = ""
+    dob: Text = Field(default="", description="Date of birth, e.g. 1980-03-14 or 14/03/1980.")
+    phone: Text = ""
+    email: Text = ""
+    address: Text = ""
+    postcode: Text = ""
+    person_id: int | None = Field(
+        default=None, description="The person picked from the live check (else matching decides)."
+    )
+
+
+class IncidentIn(_In):
+    channel: str = Field(description="999, 101, online, email, letter, social, front_counter, patrol, …")
+    received_at: dt.datetime | None = Field(default=None, description="Default: now.")
+    occurred_at: dt.datetime | None = None
+    location: LocationIn = Field(default_factory=LocationIn)
+    is_asb: bool = True
+    asb_category: Text = Field(default="", description="personal | nuisance | environmental (ASB only).")
+    type_heading: Text = Field(default="", description="An ASB type heading's code (ASB only).")
+    other_category: Text = Field(default="", description="The force's incident category (not ASB).")
+    description: Text = ""
+    answers: dict[str, Any] = Field(default_factory=dict, description="Screening answers by question key.")
+    screening_version: int | None = Field(default=None, description="Default: the newest question set.")
+    people: list[PersonIn] = Field(default_factory=list)
+    response_grade: Text = Field(default="", description="Default: the grade the rules suggest.")
+    grade_override_reason: Text = Field(default="", description="Required when overriding the suggestion.")
+    crime_reference: Text = ""
+    no_crime_reason: Text = ""
+    source_system: Text = Field(default="", description="The feed's system name, e.g. storm.")
+    source_id: Text = Field(
+        default="",
+        description="The source system's incident number: repeating a message never duplicates it.",
+    )
+
+
+class NeighbourhoodOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class IncidentPersonOut(Schema):
+    role: str
+    person_id: int
+    record_id: int
+
+
+class IncidentTakenOut(Schema):
+    id: int
+    reference: str
+    version: int
+    outcome: str = Field(description="created | updated | unchanged")
+    neighbourhood: NeighbourhoodOut | None
+    location_problem: str = Field(
+        description="Why it could not be placed in a neighbourhood; empty if placed."
+    )
+    flags: list[str]
+    flag_reasons: dict[str, str]
+    priority_names: list[str]
+    suggested_grade: str | None
+    response_grade: str | None
+    people: list[IncidentPersonOut]
+
+
+# ---------------------------------------------------------------------------------------------
+# One incident
+
+
+class LocationOut(Schema):
+    postcode: str
+    address: str
+    lat: float | None
+    lon: float | None
+
+
+class AsGivenOut(Schema):
+    forename: str
+    surname: str
+    dob: str
+    phone: str
+    email: str
+    address: str
+    postcode: str
+
+
+class IncidentPersonDetailOut(IncidentPersonOut):
+    as_given: AsGivenOut | None = Field(description="The details as given; null once erased.")
+
+
+class SupervisionOut(Schema):
+    id: int
+    incident_id: int
+    at: dt.datetime
+    author: str
+    note: str
+
+
+class IncidentOut(Schema):
+    id: int
+    reference: str
+    version: int = Field(description="Send back as `version` when changing it; 409 if it has changed.")
+    status: str
+    channel: str
+    received_at: dt.datetime
+    occurred_at: dt.datetime | None
+    location: LocationOut
+    neighbourhood: NeighbourhoodOut | None
+    location_problem: str
+    is_asb: bool
+    asb_category: str | None
+    type_heading: str | None
+    other_category: str | None
+    type: str = Field(description="The ASB type heading or incident category, in words.")
+    description: str
+    screening_version: int | None
+    answers: dict[str, Any]
+    flags: list[str]
+    flag_reasons: dict[str, str]
+    priority_names: list[str]
+    suggested_grade: str | None
+    response_grade: str | None
+    grade_override_reason: str
+    crime_recorded: bool | None
+    crime_reference: str
+    no_crime_reason: str
+    closure_code: str | None
+    closing_note: str
+    closed_at: dt.datetime | None
+    source_system: str
+    source_id: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    last_supervised_at: dt.datetime | None
+    people: list[IncidentPersonDetailOut]
+    supervision: list[SupervisionOut]
+
+
+class IncidentStateOut(Schema):
+    """An incident's state after a change (crime decision, closure)."""
+
+    id: int
+    reference: str
+    version: int
+    status: str
+    crime_recorded: bool | None
+    crime_reference: str
+    no_crime_reason: str
+    closure_code: str | None
+    closing_note: str
+    closed_at: dt.datetime | None
+    updated_at: dt.datetime
+
+
+class CrimeDecisionIn(_In):
+    version: int = Field(description="The incident's version you loaded.")
+    crime_reference: Text = ""
+    no_crime_reason: Text = Field(
+        default="", description="Why no crime was recorded (instead of a reference)."
+    )
+
+
+class CloseIn(_In):
+    version: int = Field(description="The incident's version you loaded.")
+    closure_code: Text = ""
+    closing_note: Text = ""
+
+
+class SupervisionIn(_In):
+    note: Text = ""
+
+
+# ---------------------------------------------------------------------------------------------
+# The live check while a call is taken (POST: personal details never sit in URLs or logs)
+
+
+class LiveCheckIn(_In):
+    name: Text = Field(default="", description="A full name ('Margaret Whitfield' or 'Whitfield, Margaret').")
+    forename: Text = ""
+    surname: Text = ""
+    dob: Text = ""
+    phone: Text = ""
+    email: Text = ""
+    address: Text = ""
+    postcode: Text = ""
+    lat: float | None = None
+    lon: float | None = None
+
+
+class LiveCheckOut(Schema):
+    model_config = ConfigDict(extra="allow")
+
+    people: list[dict[str, Any]] = Field(
+        description="Matching people, best first: probability, why, flags, their contacts in the window "
+        "(and whatever later domains add, such as open cases)."
+    )
+    nearby_incidents: list[dict[str, Any]]
+    window_days: int
+    location_problem: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists
+
+
+class IncidentSummaryOut(Schema):
+    id: int
+    reference: str
+    received_at: dt.datetime
+    type: str
+    address: str
+    postcode: str
+    neighbourhood: NeighbourhoodOut | None
+    flags: list[str]
+    response_grade: str | None
+    status: str
+    closed_at: dt.datetime | None
+
+
+class InboxItemOut(Schema):
+    id: int
+    incident: IncidentSummaryOut
+    neighbourhood: NeighbourhoodOut
+    placed_at: dt.datetime
+    acknowledged_at: dt.datetime | None
+    acknowledged_by: str | None
+
+
+class InboxOut(Schema):
+    count: int
+    items: list[InboxItemOut]
+
+
+class CrimeReviewOut(Schema):
+    count: int
+    incidents: list[IncidentSummaryOut]
