@@ -50,9 +50,8 @@ from beacon.incidents.models import (
 )
 from beacon.incidents.reference import UNCLASSIFIED
 from beacon.incidents.screening import suggest_grade
-from beacon.incidents.services import IncidentInput, PersonInput
+from beacon.incidents.services import IncidentInput, PersonInput, unsaved_incident
 from beacon.people.features import RAW_FIELDS, features
-from beacon.people.normalise import address_key
 
 Format = Literal["beacon", "police-uk"]
 FORMATS: tuple[str, ...] = ("beacon", "police-uk")
@@ -507,36 +506,11 @@ def _build(
     """An incident as `create_incident` would make it from a report with no people or answers."""
     d = row.data
     received = d.received_at or now
-    inc = Incident(
-        reference=f"p-{uuid.uuid4().hex}"[:30],
-        channel=d.channel,
-        received_at=received,
-        occurred_at=d.occurred_at,
-        postcode=d.postcode.strip().upper(),
-        address=d.address.strip(),
-        address_key=address_key(d.address) if d.address.strip() else "",
-        lat=place.lat,
-        lon=place.lon,
-        neighbourhood=place.neighbourhood,
-        area=place.area,
-        location_problem=place.problem,
-        is_asb=d.is_asb,
-        asb_category=refs["asb_category"] if d.is_asb else None,
-        type_heading=refs["type_heading"] if d.is_asb else None,
-        other_category=None if d.is_asb else refs["other_category"],
-        description=d.description.strip(),
-        screening_set=screening,
-        answers={},
-        crime_reference=d.crime_reference.strip(),
-        no_crime_reason=d.no_crime_reason.strip(),
-        crime_recorded=True if d.crime_reference.strip() else (False if d.no_crime_reason.strip() else None),
-        source_system=d.source_system,
-        source_id=d.source_id,
-        source_hash=row.source_hash,
-        created_by=actor,
-        created_at=now,
-        updated_at=now,
+    inc = unsaved_incident(
+        d, refs, place, screening, {}, actor=actor, received=received, reference=f"p-{uuid.uuid4().hex}"[:30]
     )
+    inc.source_hash = row.source_hash
+    inc.created_at = inc.updated_at = now
     flags: dict[str, str] = {}
     if inc.lat is not None and inc.lon is not None:
         inc.priority_names = priorities(inc.lat, inc.lon, received)

@@ -17,7 +17,7 @@ from beacon.core import audit
 from beacon.core.concurrency import check_version
 from beacon.core.errors import PermissionRefused, Problem, ValidationFailed
 from beacon.core.models import User
-from beacon.geography.selectors import active_priorities, resolve_location
+from beacon.geography.selectors import LocationResult, active_priorities, resolve_location
 from beacon.incidents.models import (
     FLAG_FIELDS,
     AsbCategory,
@@ -203,6 +203,53 @@ def _add_people(actor: User | None, incident: Incident, people: list[PersonInput
     return flags
 
 
+def _pending_reference() -> str:
+    return f"pending-{uuid.uuid4().hex[:22]}"  # unique and within the 30 characters
+
+
+def unsaved_incident(
+    data: IncidentInput,
+    refs: dict[str, Any],
+    place: LocationResult,
+    screening: ScreeningSet,
+    answers: dict[str, str],
+    *,
+    actor: User | None,
+    received: dt.datetime,
+    reference: str,
+) -> Incident:
+    """The incident a validated report describes, placed but not yet saved, flagged or graded (the
+    one constructor for reports and for imports)."""
+    crime_ref, no_crime = data.crime_reference.strip(), data.no_crime_reason.strip()
+    return Incident(
+        reference=reference,
+        channel=data.channel,
+        received_at=received,
+        occurred_at=data.occurred_at,
+        postcode=data.postcode.strip().upper(),
+        address=data.address.strip(),
+        address_key=address_key(data.address) if data.address.strip() else "",
+        lat=place.lat,
+        lon=place.lon,
+        neighbourhood=place.neighbourhood,
+        area=place.area,
+        location_problem=place.problem,
+        is_asb=data.is_asb,
+        asb_category=refs["asb_category"] if data.is_asb else None,
+        type_heading=refs["type_heading"] if data.is_asb else None,
+        other_category=None if data.is_asb else refs["other_category"],
+        description=data.description.strip(),
+        screening_set=screening,
+        answers=answers,
+        crime_reference=crime_ref,
+        no_crime_reason=no_crime,
+        crime_recorded=True if crime_ref else (False if no_crime else None),
+        source_system=data.source_system,
+        source_id=data.source_id,
+        created_by=actor,
+    )
+
+
 def _next_reference(incident: Incident) -> str:
     return f"INC-{timezone.localtime(incident.received_at):%Y%m%d}-{incident.pk:07d}"
 
@@ -224,32 +271,8 @@ def create_incident(
     place = resolve_location(
         postcode=data.postcode or None, address=data.address or None, lat=data.lat, lon=data.lon
     )
-    incident = Incident(
-        reference=f"pending-{uuid.uuid4().hex[:22]}",  # unique and within the 30 characters
-        channel=data.channel,
-        received_at=received,
-        occurred_at=data.occurred_at,
-        postcode=data.postcode.strip().upper(),
-        address=data.address.strip(),
-        address_key=address_key(data.address) if data.address.strip() else "",
-        lat=place.lat,
-        lon=place.lon,
-        neighbourhood=place.neighbourhood,
-        area=place.area,
-        location_problem=place.problem,
-        is_asb=data.is_asb,
-        asb_category=refs["asb_category"] if data.is_asb else None,
-        type_heading=refs["type_heading"] if data.is_asb else None,
-        other_category=None if data.is_asb else refs["other_category"],
-        description=data.description.strip(),
-        screening_set=screening,
-        answers=answers,
-        crime_reference=data.crime_reference.strip(),
-        no_crime_reason=data.no_crime_reason.strip(),
-        crime_recorded=True if data.crime_reference.strip() else (False if data.no_crime_reason else None),
-        source_system=data.source_system,
-        source_id=data.source_id,
-        created_by=actor,
+    incident = unsaved_incident(
+        data, refs, place, screening, answers, actor=actor, received=received, reference=_pending_reference()
     )
     incident.save()
     incident.reference = _next_reference(incident)
