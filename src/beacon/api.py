@@ -13,9 +13,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from beacon.core.api_auth import SessionAuth, TokenAuth
 from beacon.core.errors import EditConflict, PermissionRefused, ValidationFailed
+from beacon.cases.api import router as cases_router
 from beacon.incidents.api import router as incidents_router
 from beacon.inspections.api import router as inspections_router
+from beacon.partnership.api import router as partnership_router
 from beacon.people.api import router as people_router
+from beacon.risk.api import router as risk_router
 
 api = NinjaAPI(
     title="Beacon API",
@@ -81,3 +84,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", inspections_router)
 api.add_router("/people", people_router)
 api.add_router("/incidents", incidents_router)
+api.add_router("/risk", risk_router)
+api.add_router("/cases", cases_router)
+api.add_router("/partnership", partnership_router)

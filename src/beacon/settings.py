@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "beacon.people",
     "beacon.geography",
     "beacon.incidents",
+    "beacon.risk",
+    "beacon.cases",
+    "beacon.partnership",
     "beacon.demo",
 ]
 

@@ -8,6 +8,9 @@ urlpatterns = [
     path("people/", include("beacon.people.urls")),
     path("geography/", include("beacon.geography.urls")),
     path("incidents/", include("beacon.incidents.urls")),
+    path("risk/", include("beacon.risk.urls")),
+    path("cases/", include("beacon.cases.urls")),
+    path("partnership/", include("beacon.partnership.urls")),
     path("", include("beacon.core.urls")),
 ]
 

@@ -51,6 +51,23 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "incidents.supervise": frozenset({R.SUPERVISOR}),
     "incidents.crime_review": frozenset({R.SUPERVISOR, R.PERFORMANCE, R.ADMIN}),  # crime registrar
     "incidents.configure": frozenset({R.ADMIN}),  # screening questions, grading rules, reference lists
+    # Risk assessment (personal data: every read is logged)
+    "risk.assess": frozenset({R.OFFICER, R.SUPERVISOR}),  # complete an assessment
+    "risk.view": frozenset({R.OFFICER, R.SUPERVISOR, R.ANALYST, R.ADMIN}),
+    "risk.review": frozenset({R.SUPERVISOR}),  # agree or change an assessment's level
+    "risk.configure": frozenset({R.ADMIN}),  # instruments: new versions, publish, settings
+    # Case management (personal data: every read is logged)
+    "cases.view": frozenset({R.OFFICER, R.SUPERVISOR, R.ANALYST, R.ADMIN}),
+    "cases.manage": frozenset({R.OFFICER, R.SUPERVISOR}),  # open, edit, actions, contacts
+    "cases.supervise": frozenset({R.SUPERVISOR}),  # reviews, closure sign-off, the supervisor's list
+    "cases.configure": frozenset({R.ADMIN}),  # minimum standards and priority weights
+    # Partnership: referrals, action groups, tools and powers, ASB case reviews (Community Trigger)
+    "partnership.refer": frozenset({R.OFFICER, R.SUPERVISOR}),
+    "partnership.meetings": frozenset({R.OFFICER, R.SUPERVISOR, R.ANALYST}),
+    "partnership.powers": frozenset({R.OFFICER, R.SUPERVISOR}),
+    "partnership.case_review": frozenset({R.SUPERVISOR, R.ANALYST}),
+    "partnership.configure": frozenset({R.ADMIN}),
+    "partnership.shared": frozenset({R.PARTNER}),  # a partner sees only what was shared with its agency
     # Administration
     "audit.view": frozenset({R.ADMIN}),
     "users.manage": frozenset({R.ADMIN}),
