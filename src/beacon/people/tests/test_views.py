@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from pytest_django import DjangoAssertNumQueries
 
 from beacon.core.models import AuditEvent, User
@@ -165,7 +166,7 @@ def test_lookup_shows_candidates_with_probability_why_and_flags_and_logs_the_pur
     for c_ in top.candidate.contributions:
         assert c_.describe() in html  # the why list: "field: level +weight"
     assert "Vulnerable" in html and "mental health" in html
-    assert officer.display_name in html and "31 Jan 2030" in html
+    assert escape(officer.display_name) in html and "31 Jan 2030" in html
     assert "Ada Byrne" in html  # the closest record as given
     # The link carries the purpose to the person page.
     assert f"/people/{ada.person_id}/?purpose=call+0412" in html
@@ -273,7 +274,10 @@ def test_person_page_shows_records_as_given_and_flags_and_logs_the_read(
     assert f"Erased on {timezone.localdate():%-d %b %Y} (ER-9 erasure request)" in html
     assert "ada@example.org" not in html
     assert (
-        "Vulnerable" in html and "isolated" in html and "1 May 2031" in html and officer.display_name in html
+        "Vulnerable" in html
+        and "isolated" in html
+        and "1 May 2031" in html
+        and escape(officer.display_name) in html
     )
     reads = AuditEvent.objects.filter(
         action="read", model="person", object_pk=str(ada.person_id), actor_label="sgt"
