@@ -11,9 +11,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from beacon.cases.api import router as cases_router
 from beacon.core.api_auth import SessionAuth, TokenAuth
 from beacon.core.errors import EditConflict, PermissionRefused, ValidationFailed
-from beacon.cases.api import router as cases_router
 from beacon.incidents.api import router as incidents_router
 from beacon.inspections.api import router as inspections_router
 from beacon.partnership.api import router as partnership_router

@@ -5,3 +5,11 @@ class CasesConfig(AppConfig):
     name = "beacon.cases"
     label = "cases"
     verbose_name = "Cases: management of repeat and vulnerable victims' cases"
+
+    def ready(self) -> None:
+        # Person lookups and the call-taking live check show each person's open cases.
+        from beacon.cases.selectors import person_summary
+        from beacon.people.selectors import SUMMARY_PROVIDERS
+
+        if person_summary not in SUMMARY_PROVIDERS:
+            SUMMARY_PROVIDERS.append(person_summary)

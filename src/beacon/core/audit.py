@@ -22,6 +22,10 @@ from django.utils import timezone
 from beacon.core.models import AuditEvent, User
 
 _source: contextvars.ContextVar[str] = contextvars.ContextVar("beacon_audit_source", default="")
+# Entries held back by `batched()` until the end of its block.
+_held: contextvars.ContextVar[list[AuditEvent] | None] = contextvars.ContextVar(
+    "beacon_audit_held", default=None
+)
 
 
 @contextmanager
@@ -36,6 +40,62 @@ def audit_source(source: str) -> Iterator[None]:
 
 def current_source() -> str:
     return _source.get()
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Hold back the single entries recorded inside the block (creates, updates, deletes, reads,
+    exports) and write them together, in order, in one insert as the block ends without an error.
+
+    For a service that writes several records in one transaction (taking a report adds the incident,
+    each person's contact record, maybe a flag): use it inside that `transaction.atomic`, so the
+    entries still commit or roll back with the change. Each entry keeps its own time and source; the
+    AuditEvent a `record_*` call returns inside the block is not saved yet (no id). Nested blocks
+    write with the outermost one."""
+    if _held.get() is not None:
+        yield
+        return
+    held: list[AuditEvent] = []
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+    _insert(held)
+
+
+def _write_held() -> None:
+    """Write what `batched()` holds now (before entries inserted another way, to keep the order)."""
+    held = _held.get()
+    if held:
+        _insert(held)
+        held.clear()
+
+
+def _insert(events: list[AuditEvent]) -> None:
+    """One plain multi-row INSERT of unsaved entries (their ids are not read back)."""
+    if not events:
+        return
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column or f.attname) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"INSERT INTO {qn(AuditEvent._meta.db_table)} ({columns}) "  # noqa: S608 - our names, values bound
+        f"VALUES {', '.join([row] * len(events))}"
+    )
+    params = [f.get_db_prep_save(f.pre_save(ev, True), connection) for ev in events for f in fields]
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+
+
+def _save(ev: AuditEvent) -> AuditEvent:
+    held = _held.get()
+    if held is None:
+        ev.save()
+    else:
+        held.append(ev)
+    return ev
 
 
 def _jsonable(value: Any) -> Any:
@@ -98,8 +158,7 @@ def _event(
 def record_create(actor: User | None, obj: models.Model, *, reason: str = "") -> AuditEvent:
     after = snapshot(obj)
     ev = _event(actor, AuditEvent.Action.CREATE, obj, {k: [None, v] for k, v in after.items()}, reason)
-    ev.save()
-    return ev
+    return _save(ev)
 
 
 def _bulk_insert(events: list[dict[str, Any]]) -> None:
@@ -111,6 +170,7 @@ def _bulk_insert(events: list[dict[str, Any]]) -> None:
     """
     if not events:
         return
+    _write_held()
     qn = connection.ops.quote_name
     cols = list(events[0])
     table = qn(AuditEvent._meta.db_table)
@@ -180,15 +240,13 @@ def record_update(
     if not changes:
         return None
     ev = _event(actor, AuditEvent.Action.UPDATE, obj, changes, reason)
-    ev.save()
-    return ev
+    return _save(ev)
 
 
 def record_delete(actor: User | None, obj: models.Model, *, reason: str = "") -> AuditEvent:
     before = snapshot(obj)
     ev = _event(actor, AuditEvent.Action.DELETE, obj, {k: [v, None] for k, v in before.items()}, reason)
-    ev.save()
-    return ev
+    return _save(ev)
 
 
 def record_read(
@@ -196,8 +254,7 @@ def record_read(
 ) -> AuditEvent:
     """Log a consultation of personal data. `reason` is the purpose (e.g. 'call taking')."""
     ev = _event(actor, AuditEvent.Action.READ, obj, {"fields": sorted(fields)} if fields else {}, reason)
-    ev.save()
-    return ev
+    return _save(ev)
 
 
 def record_reads(actor: User | None, objs: Iterable[models.Model], *, reason: str) -> int:
@@ -209,5 +266,4 @@ def record_reads(actor: User | None, objs: Iterable[models.Model], *, reason: st
 
 def record_export(actor: User | None, obj: models.Model, *, reason: str) -> AuditEvent:
     ev = _event(actor, AuditEvent.Action.EXPORT, obj, {}, reason)
-    ev.save()
-    return ev
+    return _save(ev)

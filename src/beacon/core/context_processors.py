@@ -22,8 +22,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("incidents.view", "Incidents", reverse("incidents:list")),
             ("incidents.inbox", "Inbox", reverse("incidents:inbox")),
             ("incidents.crime_review", "Crime review", reverse("incidents:crime_review")),
+            ("cases.view", "Cases", reverse("cases:list")),
+            ("cases.supervise", "Supervisor's list", reverse("cases:supervisor")),
+            ("risk.review", "Assessments to review", reverse("risk:reviews")),
+            ("partnership.meetings", "Action groups", reverse("partnership:groups")),
+            ("partnership.refer", "Referrals", reverse("partnership:referrals")),
+            ("partnership.shared", "Referrals", reverse("partnership:referrals")),
+            ("partnership.case_review", "Case reviews", reverse("partnership:reviews")),
             ("geography.view", "Neighbourhoods", reverse("geography:neighbourhoods")),
             ("incidents.configure", "Intake settings", reverse("incidents:configure")),
+            ("risk.configure", "Risk instruments", reverse("risk:instruments")),
+            ("cases.configure", "Case standards", reverse("cases:standards")),
+            ("partnership.configure", "Partnership settings", reverse("partnership:configure")),
             ("audit.view", "Audit trail", reverse("core:audit")),
         ]
         items = [{"label": label, "url": url} for cap, label, url in candidates if user.can(cap)]

@@ -170,9 +170,12 @@ def _input(payload: IncidentIn) -> IncidentInput:
     )
 
 
-def _taken(inc: Incident, outcome: str) -> dict[str, Any]:
+def _taken(inc: Incident, outcome: str, links: list[IncidentPerson] | None = None) -> dict[str, Any]:
+    """`links`: the incident's people as just saved (else they are read)."""
     people = (
-        IncidentPerson.objects.filter(incident=inc)
+        [(ip.role, ip.record.person_id, ip.record_id) for ip in links]
+        if links is not None
+        else IncidentPerson.objects.filter(incident=inc)
         .order_by("id")
         .values_list("role", "record__person_id", "record_id")
     )
@@ -215,12 +218,13 @@ def incidents_create(request: HttpRequest, payload: IncidentIn) -> WithStatus[di
             # The message as sent (parsed, so that key order and spacing do not matter) decides
             # whether a repeat is unchanged.
             result = services.ingest(user, data, json.loads(request.body))
-            incident, outcome = result.incident, result.outcome
+            incident, outcome, links = result.incident, result.outcome, result.people
         else:
-            incident, outcome = services.create_incident(user, data), "created"
+            taken = services.take_report(user, data)
+            incident, outcome, links = taken.incident, "created", taken.people
     except ValidationFailed as exc:
         raise _renamed(exc) from exc
-    return WithStatus(201 if outcome == "created" else 200, _taken(incident, outcome))
+    return WithStatus(201 if outcome == "created" else 200, _taken(incident, outcome, links))
 
 
 @router.post(

@@ -10,36 +10,33 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from beacon.core import audit
 from beacon.core.concurrency import check_version
 from beacon.core.errors import PermissionRefused, Problem, ValidationFailed
 from beacon.core.models import User
-from beacon.geography.selectors import LocationResult, active_priorities, resolve_location
+from beacon.geography.selectors import LocationResult, active_priority_names, resolve_location
+from beacon.incidents import current
 from beacon.incidents.models import (
     FLAG_FIELDS,
-    AsbCategory,
     Channel,
     ClosureCode,
     FeedMessage,
-    GradingRules,
     InboxItem,
     Incident,
-    IncidentCategory,
     IncidentPerson,
     ResponseGrade,
     ScreeningSet,
     SupervisionNote,
-    TypeHeading,
 )
 from beacon.incidents.screening import answer_flags, clean_answers, suggest_grade
 from beacon.people import services as people_services
 from beacon.people.features import RAW_FIELDS, features
 from beacon.people.models import Person
 from beacon.people.normalise import PostcodeError, address_key, normalise_postcode
-from beacon.people.selectors import open_flags
+from beacon.people.selectors import FlagView, flag_view
 
 VICTIM_ROLES = (IncidentPerson.Role.CALLER, IncidentPerson.Role.VICTIM)
 
@@ -80,45 +77,48 @@ class IncidentInput:
     source_id: str = ""
 
 
-def _ref(model: Any, code: str, where: str, problems: list[Problem], *, label: str, historic: bool) -> Any:
+def _ref(
+    config: current.Configuration,
+    key: str,
+    code: str,
+    problems: list[Problem],
+    *,
+    label: str,
+    historic: bool,
+) -> Any:
     """The reference item with this code; historic imports may also use retired (inactive) items."""
     if not code:
         return None
-    qs = model.objects.filter(code=code)
-    found = (qs if historic else qs.filter(active=True)).first()
+    found = config.item(key, code, historic=historic)
     if found is None:
-        problems.append(Problem(f"{code!r} is not a known {label}.", where))
+        problems.append(Problem(f"{code!r} is not a known {label}.", key))
     return found
 
 
-def _validate(data: IncidentInput) -> tuple[dict[str, Any], list[Problem]]:
+def _codes(data: IncidentInput) -> dict[str, str]:
+    return {key: getattr(data, key) for key in current.LISTS}
+
+
+def _validate(
+    data: IncidentInput, config: current.Configuration | None = None
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The reference items the report names and every problem with it. `config`: the configuration
+    already read for this report (else it is read here)."""
     problems: list[Problem] = []
     old = data.channel == Channel.HISTORIC
+    if config is None:
+        config = current.read(_codes(data))
     if data.channel not in Channel.values:
         problems.append(Problem(f"Channel must be one of {', '.join(Channel.values)}.", "channel"))
+    labels = {
+        "asb_category": "ASB category",
+        "type_heading": "type heading",
+        "other_category": "incident category",
+        "response_grade": "response grade",
+    }
     refs = {
-        "asb_category": _ref(
-            AsbCategory, data.asb_category, "asb_category", problems, label="ASB category", historic=old
-        ),
-        "type_heading": _ref(
-            TypeHeading, data.type_heading, "type_heading", problems, label="type heading", historic=old
-        ),
-        "other_category": _ref(
-            IncidentCategory,
-            data.other_category,
-            "other_category",
-            problems,
-            label="incident category",
-            historic=old,
-        ),
-        "response_grade": _ref(
-            ResponseGrade,
-            data.response_grade,
-            "response_grade",
-            problems,
-            label="response grade",
-            historic=old,
-        ),
+        key: _ref(config, key, getattr(data, key), problems, label=label, historic=old)
+        for key, label in labels.items()
     }
     if data.is_asb:
         if not data.asb_category:
@@ -156,27 +156,28 @@ def _validate(data: IncidentInput) -> tuple[dict[str, Any], list[Problem]]:
     return refs, problems
 
 
-def _screening(version: int | None) -> ScreeningSet:
-    qs = ScreeningSet.objects.all()
-    found = qs.filter(version=version).first() if version else qs.order_by("-version").first()
+def _screening(version: int | None, config: current.Configuration) -> ScreeningSet:
+    found = config.screening  # the version asked for, else the newest
     if found is None:
         raise ValidationFailed.one(f"No screening question set version {version}.", "screening_version")
     return found
 
 
-def _add_people(actor: User | None, incident: Incident, people: list[PersonInput]) -> dict[str, str]:
+def _add_people(
+    actor: User | None, incident: Incident, people: list[PersonInput]
+) -> tuple[dict[str, str], list[IncidentPerson]]:
     """Record each person's details against the person index (matching included) and return the
-    flags their records carry ({flag: reason})."""
+    flags their records carry ({flag: reason}) and the incident's people as saved."""
     flags: dict[str, str] = {}
     problems: list[Problem] = []
-    records = []
+    added: list[tuple[str, people_services.ContactAdded]] = []
     for i, p in enumerate(people):
         chosen = Person.objects.filter(pk=p.person_id).first() if p.person_id else None
         if p.person_id and chosen is None:
             problems.append(Problem(f"No person {p.person_id}.", f"people[{i}].person_id"))
             continue
         try:
-            rec = people_services.add_contact(
+            done = people_services.record_contact(
                 actor,
                 p.details,
                 source="incident",
@@ -187,20 +188,29 @@ def _add_people(actor: User | None, incident: Incident, people: list[PersonInput
         except ValidationFailed as exc:
             problems.extend(Problem(x.message, f"people[{i}].{x.field}".rstrip(".")) for x in exc.problems)
             continue
-        records.append((p.role, rec))
+        added.append((p.role, done))
     if problems:
         raise ValidationFailed(problems)
-    IncidentPerson.objects.bulk_create(
-        [IncidentPerson(incident=incident, role=role, record=rec) for role, rec in records]
+    links = IncidentPerson.objects.bulk_create(
+        [IncidentPerson(incident=incident, role=role, record=done.record) for role, done in added]
     )
-    victims = [rec.person_id for role, rec in records if role in VICTIM_ROLES]
-    for person_id, views in open_flags(victims).items():
+    victims = [done.record.person_id for role, done in added if role in VICTIM_ROLES]
+    for person_id, views in _victims_flags(victims, [done for _role, done in added]).items():
         for view in views:
             if view.kind == "repeat-victim":
                 flags.setdefault("repeat_victim", f"person {person_id}: {view.reason}")
             elif view.kind.startswith("vulnerable"):
                 flags.setdefault("vulnerable_victim", f"person {person_id}: {view.label} ({view.reason})")
-    return flags
+    return flags, links
+
+
+def _victims_flags(
+    victims: list[int], added: list[people_services.ContactAdded]
+) -> dict[int, list[FlagView]]:
+    """The open flags of each victim's person, in the victims' order: as recording the person's
+    last contact of this report left them (nothing else changes a person's flags meanwhile)."""
+    latest = {a.record.person_id: a for a in added}
+    return {p: [flag_view(f) for f in latest[p].flags] for p in dict.fromkeys(victims)}
 
 
 def _pending_reference() -> str:
@@ -250,19 +260,46 @@ def unsaved_incident(
     )
 
 
+def _reserve_id(incident: Incident) -> bool:
+    """On PostgreSQL, give the unsaved incident the next id of its table's sequence, so that its
+    reference can be made (its people's contact records carry it) before it is written, and it is
+    written once, complete, at the end; the foreign keys to it are checked at commit. Elsewhere
+    (SQLite) False: it is inserted at once with a pending reference and completed by an update."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cur:
+        cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Incident._meta.db_table])
+        incident.pk = cur.fetchone()[0]
+    return True
+
+
 def _next_reference(incident: Incident) -> str:
     return f"INC-{timezone.localtime(incident.received_at):%Y%m%d}-{incident.pk:07d}"
 
 
-@transaction.atomic
+@dataclass
+class Taken:
+    incident: Incident
+    people: list[IncidentPerson]  # as saved, in order, each with its contact record
+
+
 def create_incident(
     actor: User | None, data: IncidentInput, *, source: str | None = None, notify_team: bool = True
 ) -> Incident:
     """Take a report: validate everything, place it, screen it, match its people, flag and grade it,
     and put it in its neighbourhood team's inbox. All or nothing; every problem reported at once.
     Imports of historic or already closed incidents pass `notify_team=False`: no inbox item."""
-    refs, problems = _validate(data)
-    screening = _screening(data.screening_version)
+    return take_report(actor, data, source=source, notify_team=notify_team).incident
+
+
+@transaction.atomic
+def take_report(
+    actor: User | None, data: IncidentInput, *, source: str | None = None, notify_team: bool = True
+) -> Taken:
+    """`create_incident`, returning the incident's people too (what the API answers with)."""
+    config = current.read(_codes(data), screening_version=data.screening_version)
+    refs, problems = _validate(data, config)
+    screening = _screening(data.screening_version, config)
     answers, answer_problems = clean_answers(screening.questions, data.answers)
     problems += answer_problems
     if problems:
@@ -274,21 +311,28 @@ def create_incident(
     incident = unsaved_incident(
         data, refs, place, screening, answers, actor=actor, received=received, reference=_pending_reference()
     )
-    incident.save()
-    incident.reference = _next_reference(incident)
-    flags = answer_flags(screening.questions, answers)
-    flags.update({k: v for k, v in _add_people(actor, incident, data.people).items() if k not in flags})
-    _apply_flags(incident, flags, at=received)
-    _grade(incident, refs["response_grade"], data.grade_override_reason)
-    notify = notify_team and incident.is_asb and incident.neighbourhood_id is not None
-    if notify:
-        incident.notified_team = incident.neighbourhood
-    incident.save(update_fields=SET_AFTER_INSERT)
-    with audit.audit_source(source or audit.current_source()):
-        audit.record_create(actor, incident)
+    with audit.batched():  # the contact records', any flag's and the incident's entries in one insert
+        written_once = _reserve_id(incident)
+        if not written_once:
+            incident.save()
+        incident.reference = _next_reference(incident)
+        flags = answer_flags(screening.questions, answers)
+        people_flags, links = _add_people(actor, incident, data.people)
+        flags.update({k: v for k, v in people_flags.items() if k not in flags})
+        _apply_flags(incident, flags, at=received)
+        _grade(incident, refs["response_grade"], data.grade_override_reason, config)
+        notify = notify_team and incident.is_asb and incident.neighbourhood_id is not None
+        if notify:
+            incident.notified_team = incident.neighbourhood
+        if written_once:
+            incident.save(force_insert=True)
+        else:
+            incident.save(update_fields=SET_AFTER_INSERT)
+        with audit.audit_source(source or audit.current_source()):
+            audit.record_create(actor, incident)
     if notify and incident.neighbourhood_id is not None:
         InboxItem.objects.create(incident=incident, neighbourhood_id=incident.neighbourhood_id)
-    return incident
+    return Taken(incident, links)
 
 
 # What create_incident sets once the incident has its id (the rest is written by the insert).
@@ -307,7 +351,7 @@ SET_AFTER_INSERT = [
 
 def _apply_flags(incident: Incident, flags: dict[str, str], *, at: dt.datetime) -> None:
     if incident.lat is not None and incident.lon is not None:
-        names = [p.name for p in active_priorities(incident.lat, incident.lon, at)]
+        names = active_priority_names(incident.lat, incident.lon, at)
         incident.priority_names = names
         if names:
             flags["local_priority"] = "inside " + "; ".join(names)
@@ -322,8 +366,10 @@ def _apply_flags(incident: Incident, flags: dict[str, str], *, at: dt.datetime) 
     incident.flag_reasons = flags
 
 
-def _grade(incident: Incident, chosen: ResponseGrade | None, override_reason: str) -> None:
-    rules = GradingRules.objects.order_by("-version").first()
+def _grade(
+    incident: Incident, chosen: ResponseGrade | None, override_reason: str, config: current.Configuration
+) -> None:
+    rules = config.rules
     if rules is None:
         return
     suggestion = suggest_grade(
@@ -333,7 +379,7 @@ def _grade(incident: Incident, chosen: ResponseGrade | None, override_reason: st
         flags=incident.flags,
         channel=incident.channel,
     )
-    suggested = ResponseGrade.objects.filter(code=suggestion.grade).first()
+    suggested = config.grades.get(suggestion.grade)
     incident.grading_rules = rules
     incident.suggested_grade = suggested
     incident.response_grade = chosen or suggested
@@ -358,6 +404,7 @@ def payload_hash(payload: dict[str, Any]) -> str:
 class FeedOutcome:
     incident: Incident
     outcome: str  # created | updated | unchanged
+    people: list[IncidentPerson] | None = None  # when created: its people as saved
 
 
 def ingest(actor: User | None, data: IncidentInput, payload: dict[str, Any]) -> FeedOutcome:
@@ -384,8 +431,10 @@ def _ingest_once(actor: User | None, data: IncidentInput, digest: str) -> FeedOu
         .filter(source_system=data.source_system, source_id=data.source_id)
         .first()
     )
+    people = None
     if existing is None:
-        incident = create_incident(actor, data, source=f"feed {data.source_system}")
+        taken = take_report(actor, data, source=f"feed {data.source_system}")
+        incident, people = taken.incident, taken.people
         incident.source_hash = digest
         incident.save(update_fields=["source_hash"])
         outcome = "created"
@@ -401,7 +450,7 @@ def _ingest_once(actor: User | None, data: IncidentInput, digest: str) -> FeedOu
         outcome=outcome,
         incident=incident,
     )
-    return FeedOutcome(incident, outcome)
+    return FeedOutcome(incident, outcome, people)
 
 
 AMENDABLE = (

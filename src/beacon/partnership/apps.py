@@ -5,3 +5,20 @@ class PartnershipConfig(AppConfig):
     name = "beacon.partnership"
     label = "partnership"
     verbose_name = "Partnership: referrals, action groups, tools and powers, case reviews"
+
+    def ready(self) -> None:
+        # A person meeting the ASB case review threshold says so wherever the person index shows a
+        # person summary (the call-taking lookup, the victim's record).
+        from beacon.partnership.selectors import person_summary
+        from beacon.people.selectors import SUMMARY_PROVIDERS
+
+        if person_summary not in SUMMARY_PROVIDERS:
+            SUMMARY_PROVIDERS.append(person_summary)
+
+        # The case page shows the case's referrals, tools and powers, action groups and reviews.
+        from beacon.cases.views import CASE_PANELS
+        from beacon.partnership.selectors import case_panel
+
+        entry = ("partnership/_case_panel.html", case_panel)
+        if entry not in CASE_PANELS:
+            CASE_PANELS.append(entry)

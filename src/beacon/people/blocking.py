@@ -18,13 +18,14 @@ from beacon.people.comparisons import BLOCKING_RULES, CAPPED_KEYS
 TooCommon = Callable[[str, Any], bool]
 
 
-def candidate_filter(
+def candidate_terms(
     q: dict[str, Any], house_no: str | None, too_common: TooCommon | None = None
-) -> Q | None:
-    """OR of every blocking key the query has values for; None when it has none. A single key that
-    `too_common` says is shared too widely is left out, as the batch leaves it out."""
+) -> list[dict[str, Any]]:
+    """The blocking keys the query has values for, each as {column: value} (a record matching any
+    one is a candidate); empty when it has none. A single key that `too_common` says is shared too
+    widely is left out, as the batch leaves it out."""
     values = {**q, "house_no": house_no}
-    terms: list[Q] = []
+    terms: list[dict[str, Any]] = []
     for cols in BLOCKING_RULES:
         if all(values.get(c) for c in cols):
             if (
@@ -34,22 +35,30 @@ def candidate_filter(
                 and too_common(cols[0], values[cols[0]])
             ):
                 continue
-            terms.append(Q(**{c: values[c] for c in cols}))
+            terms.append({c: values[c] for c in cols})
     if q.get("fn_phon") and q.get("sn_phon"):  # forename and surname swapped
-        terms.append(Q(fn_phon=q["sn_phon"], sn_phon=q["fn_phon"]))
+        terms.append({"fn_phon": q["sn_phon"], "sn_phon": q["fn_phon"]})
     if not terms:
         # Only a surname, or only a forename: look by how it sounds (still an index prefix).
         if q.get("sn_phon"):
             terms.append(
-                Q(sn_phon=q["sn_phon"])
+                {"sn_phon": q["sn_phon"]}
                 if not q.get("fn_init")
-                else Q(sn_phon=q["sn_phon"], fn_init=q["fn_init"])
+                else {"sn_phon": q["sn_phon"], "fn_init": q["fn_init"]}
             )
         elif q.get("postcode"):
-            terms.append(Q(postcode=q["postcode"]))
+            terms.append({"postcode": q["postcode"]})
+    return terms
+
+
+def candidate_filter(
+    q: dict[str, Any], house_no: str | None, too_common: TooCommon | None = None
+) -> Q | None:
+    """OR of every blocking key the query has values for (`candidate_terms`); None when it has none."""
+    terms = candidate_terms(q, house_no, too_common)
     if not terms:
         return None
-    combined = terms[0]
+    combined = Q(**terms[0])
     for t in terms[1:]:
-        combined |= t
+        combined |= Q(**t)
     return combined

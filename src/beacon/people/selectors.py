@@ -10,15 +10,25 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from beacon.core import audit
 from beacon.core.models import AuditEvent, User
-from beacon.people.blocking import candidate_filter
+from beacon.core.plainsql import instance
+from beacon.people.blocking import candidate_terms
 from beacon.people.comparisons import COMMON_KEY_CAP
 from beacon.people.features import Features, features, require_something
-from beacon.people.models import FEATURES, ContactRecord, MatchModel, Person, PersonFlag, ReviewPair
+from beacon.people.models import (
+    FEATURES,
+    ContactRecord,
+    MatchModel,
+    Person,
+    PersonFlag,
+    RepeatVictimRule,
+    ReviewPair,
+)
 from beacon.people.scoring import Contribution, Scorer
 
 CANDIDATE_LIMIT = 5000
@@ -39,11 +49,56 @@ def active_model() -> MatchModel | None:
     return MatchModel.objects.filter(is_active=True).order_by("-version").first()
 
 
-def scorer() -> tuple[Scorer, MatchModel]:
-    model = active_model()
+NO_MODEL = "No matching model has been trained yet: run `beacon people cluster --train`."
+
+
+def scorer(model: MatchModel | None = None) -> tuple[Scorer, MatchModel]:
+    """The online scorer of the active model (or of `model`, when the caller has read it)."""
+    model = model or active_model()
     if model is None:
-        raise LookupError("No matching model has been trained yet: run `beacon people cluster --train`.")
+        raise LookupError(NO_MODEL)
     return _scorer_for(model.path, model.sha256), model
+
+
+def contact_setup() -> tuple[MatchModel | None, RepeatVictimRule | None]:
+    """What recording a contact reads of the configuration, in one plain query: the active matching
+    model (as `active_model`) and the newest repeat-victim rule (None when there is none yet).
+    Their creation times and authors load on first use."""
+    qn = connection.ops.quote_name
+    models_, rules = qn(MatchModel._meta.db_table), qn(RepeatVictimRule._meta.db_table)
+    sql = (
+        "SELECT 'model', id, version, path, sha256, records, prior, lower_threshold, "  # noqa: S608 - our tables
+        f"upper_threshold, NULL, NULL FROM {models_} WHERE id = "
+        f"(SELECT id FROM {models_} WHERE is_active ORDER BY version DESC LIMIT 1) "
+        "UNION ALL SELECT 'rule', id, version, NULL, NULL, NULL, NULL, NULL, NULL, min_contacts, "
+        f"window_days FROM {rules} WHERE version = (SELECT MAX(version) FROM {rules})"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        rows = cur.fetchall()
+    model = rule = None
+    for kind, pk, version, path, sha, records, prior, lower, upper, min_contacts, window in rows:
+        if kind == "model":
+            model = instance(
+                MatchModel,
+                {
+                    "id": pk,
+                    "version": version,
+                    "path": path,
+                    "sha256": sha,
+                    "records": records,
+                    "prior": prior,
+                    "lower_threshold": lower,
+                    "upper_threshold": upper,
+                    "is_active": True,
+                },
+            )
+        else:
+            rule = instance(
+                RepeatVictimRule,
+                {"id": pk, "version": version, "min_contacts": min_contacts, "window_days": window},
+            )
+    return model, rule
 
 
 @dataclass
@@ -93,34 +148,67 @@ class Candidate:
         }
 
 
+def flag_view(f: PersonFlag) -> FlagView:
+    return FlagView(f.kind.code, f.kind.label, f.reason, f.source, f.recorded_on, f.review_on)
+
+
 def open_flags(person_ids: list[int], today: dt.date | None = None) -> dict[int, list[FlagView]]:
     today = today or timezone.localdate()
     out: dict[int, list[FlagView]] = {p: [] for p in person_ids}
+    if not person_ids:
+        return out
     qs = PersonFlag.objects.filter(person_id__in=person_ids).select_related("kind")
     for f in qs.exclude(ended_on__lte=today):
-        out[f.person_id].append(
-            FlagView(f.kind.code, f.kind.label, f.reason, f.source, f.recorded_on, f.review_on)
-        )
+        out[f.person_id].append(flag_view(f))
     return out
 
 
 def _too_common(col: str, value: Any) -> bool:
-    live = ContactRecord.objects.filter(**{col: value}, erased_at__isnull=True)
-    return live[: COMMON_KEY_CAP + 1].count() > COMMON_KEY_CAP
-
-
-def find_candidates(query: Features, *, limit: int = 10, min_probability: float = 0.0) -> list[Candidate]:
-    """Persons whose records match the query, best first, each with the contributions that made it."""
-    sc, _model = scorer()
-    q = query.values
-    where = candidate_filter(q, query.house_no, _too_common)
-    if where is None:
-        return []
-    rows = list(
-        ContactRecord.objects.filter(where, erased_at__isnull=True).values_list("id", "person_id", *FEATURES)[
-            :CANDIDATE_LIMIT
-        ]
+    """Whether more than COMMON_KEY_CAP live records share this value of a blocking key."""
+    qn = connection.ops.quote_name
+    sql = (
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {qn(ContactRecord._meta.db_table)} "  # noqa: S608 - our names
+        f"WHERE {qn(col)} = %s AND erased_at IS NULL LIMIT {COMMON_KEY_CAP + 1}) AS shared"
     )
+    with connection.cursor() as cur:
+        cur.execute(sql, [value])
+        (n,) = cur.fetchone()
+    return bool(n > COMMON_KEY_CAP)
+
+
+def _candidate_rows(terms: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """(id, person_id, *FEATURES) of the live records matching any term, in the index's order
+    (contact time, id), at most CANDIDATE_LIMIT: one plain query, the blocking keys' indexes OR-ed."""
+    qn = connection.ops.quote_name
+    where, params = [], []
+    for term in terms:
+        where.append("(" + " AND ".join(f"{qn(c)} = %s" for c in term) + ")")
+        params += list(term.values())
+    sql = (
+        f"SELECT id, person_id, {', '.join(qn(f) for f in FEATURES)} "  # noqa: S608 - our names, values bound
+        f"FROM {qn(ContactRecord._meta.db_table)} WHERE erased_at IS NULL AND ({' OR '.join(where)}) "
+        f"ORDER BY contacted_at, id LIMIT {CANDIDATE_LIMIT}"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def find_candidates(
+    query: Features,
+    *,
+    limit: int = 10,
+    min_probability: float = 0.0,
+    using: tuple[Scorer, MatchModel] | None = None,
+) -> list[Candidate]:
+    """Persons whose records match the query, best first, each with the contributions that made it.
+    `using`: the scorer and model the caller already has from `scorer()`."""
+    sc, _model = using or scorer()
+    q = query.values
+    terms = candidate_terms(q, query.house_no, _too_common)
+    if not terms:
+        return []
+    rows = _candidate_rows(terms)
     best: dict[int, tuple[float, int]] = {}
     count: dict[int, int] = {}
     for row in rows:

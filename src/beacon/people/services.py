@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from beacon.core import audit
+from beacon.core import audit, plainsql
 from beacon.core.errors import EditConflict, PermissionRefused, ValidationFailed
 from beacon.core.models import User
 from beacon.people.comparisons import household_levels
@@ -67,7 +68,20 @@ def record_kwargs(raw: dict[str, Any], *, strict: bool, normalised: Features | N
     return {**given, **f.as_record_fields()}
 
 
-@transaction.atomic
+@dataclass
+class ContactAdded:
+    """A contact recorded: its record, whether its person is new (made for it just now), and the
+    person's open flags once the repeat-victim rule has re-run (newest first, as `open_flags`)."""
+
+    record: ContactRecord
+    new_person: bool
+    flags: list[PersonFlag]
+
+    @property
+    def repeat_flag(self) -> PersonFlag | None:
+        return next((f for f in self.flags if f.kind.code == "repeat-victim" and f.ended_on is None), None)
+
+
 def add_contact(
     actor: User | None,
     raw: dict[str, Any],
@@ -79,32 +93,63 @@ def add_contact(
 ) -> ContactRecord:
     """Record a contact's details as given and resolve them to a person: the chosen `person`, else
     the best online match at or above the model's upper threshold, else a new person."""
+    return record_contact(
+        actor, raw, source=source, source_ref=source_ref, contacted_at=contacted_at, person=person
+    ).record
+
+
+def record_contact(
+    actor: User | None,
+    raw: dict[str, Any],
+    *,
+    source: str,
+    source_ref: str = "",
+    contacted_at: dt.datetime | None = None,
+    person: Person | None = None,
+) -> ContactAdded:
+    """`add_contact`, saying also whether the person is new and what flags they carry now.
+
+    Details that cannot be used are refused (ValidationFailed) before anything is written, so a
+    caller inside a larger transaction can report them and go on; the writes themselves join the
+    caller's transaction (no savepoint of their own), or make one when there is none."""
+    from beacon.people.selectors import contact_setup
+
     normalised = features(raw, strict=True)
     fields = record_kwargs(raw, strict=True, normalised=normalised)
-    if person is None:
-        person = _resolve(normalised)
-    rec = ContactRecord.objects.create(
-        person=person,
-        source=source,
-        source_ref=source_ref,
-        contacted_at=contacted_at or timezone.now(),
-        **fields,
-    )
-    audit.record_create(actor, rec)
-    refresh_repeat_flag(person)
-    return rec
+    with transaction.atomic(savepoint=False):
+        model, rule = contact_setup()
+        new_person = person is None
+        if person is None:
+            person, new_person = _resolve(normalised, model)
+        rec = ContactRecord.objects.create(
+            person=person,
+            source=source,
+            source_ref=source_ref,
+            contacted_at=contacted_at or timezone.now(),
+            **fields,
+        )
+        audit.record_create(actor, rec)
+        _, flags = _apply_repeat_rule(person, first_record=rec if new_person else None, rule=rule)
+    return ContactAdded(rec, new_person, flags)
 
 
-def _resolve(normalised: Features) -> Person:
-    from beacon.people.selectors import active_model, find_candidates
+def _resolve(normalised: Features, model: MatchModel | None) -> tuple[Person, bool]:
+    """The person these details are by the active `model` (none trained yet: a new person), and
+    whether it is a new one."""
+    from beacon.people.selectors import find_candidates, scorer
 
-    model = active_model()
     if model is not None and any(normalised.values.values()):
-        for c in find_candidates(normalised, limit=3, min_probability=model.upper_threshold):
+        using = scorer(model)
+        for c in find_candidates(normalised, limit=3, min_probability=model.upper_threshold, using=using):
             # Not on a household pair: same surname, different forename and birth date (as the batch).
             if not household_levels({x.field: x.level for x in c.contributions}):
-                return Person.objects.get(pk=c.person_id)
-    return Person.objects.create()
+                return _known_person(c.person_id), False
+    return Person.objects.create(), True
+
+
+def _known_person(pk: int) -> Person:
+    """A person the index has just returned: its id, the other fields loaded on first use."""
+    return plainsql.instance(Person, {"id": pk})
 
 
 @transaction.atomic
@@ -175,30 +220,105 @@ def end_flag(actor: User | None, flag: PersonFlag, *, on: dt.date | None = None)
     return flag
 
 
-def refresh_repeat_flag(person: Person, *, today: dt.date | None = None) -> PersonFlag | None:
-    """Set or end the derived repeat-victim flag by the current rule; returns the open flag if any."""
+def _repeat_kind() -> FlagKind:
     kind = FlagKind.objects.filter(code="repeat-victim").first()
     if kind is None:
         ensure_flag_kinds()
         kind = FlagKind.objects.get(code="repeat-victim")
-    rule = RepeatVictimRule.current()
+    return kind
+
+
+def refresh_repeat_flag(person: Person, *, today: dt.date | None = None) -> PersonFlag | None:
+    """Set or end the derived repeat-victim flag by the current rule; returns the open flag if any."""
+    return _apply_repeat_rule(person, today=today)[0]
+
+
+def _apply_repeat_rule(
+    person: Person,
+    *,
+    today: dt.date | None = None,
+    first_record: ContactRecord | None = None,
+    rule: RepeatVictimRule | None = None,
+) -> tuple[PersonFlag | None, list[PersonFlag]]:
+    """`refresh_repeat_flag`, returning also the person's open flags afterwards (newest first).
+
+    `first_record`: the person was made just now for this record, their only one, so nothing needs
+    counting or looking up (a new person has no flag yet). `rule`: the current rule, when the caller
+    has read it."""
+    rule = rule or RepeatVictimRule.current()
     today = today or timezone.localdate()
     since = timezone.now() - dt.timedelta(days=rule.window_days)
-    n = person.records.filter(contacted_at__gte=since, erased_at__isnull=True).count()
-    open_flag = PersonFlag.objects.filter(person=person, kind=kind, ended_on__isnull=True).first()
+    if first_record is not None:
+        n = int(first_record.contacted_at >= since and first_record.erased_at is None)
+        flags: list[PersonFlag] = []
+    else:
+        n, flags = _contacts_and_flags(person.pk, since, today)
+    open_flag = next((f for f in flags if f.kind.code == "repeat-victim" and f.ended_on is None), None)
     if n >= rule.min_contacts and open_flag is None:
         open_flag = PersonFlag.objects.create(
             person=person,
-            kind=kind,
+            kind=_repeat_kind(),
             reason=f"{n} contacts in {rule.window_days} days",
             source=f"repeat-victim rule v{rule.version}",
             review_on=today + dt.timedelta(days=rule.window_days),
         )
         audit.record_create(None, open_flag)
+        flags = sorted([*flags, open_flag], key=_newest_first)
     elif n < rule.min_contacts and open_flag is not None:
         end_flag(None, open_flag, on=today)
+        flags = [f for f in flags if f is not open_flag]
         open_flag = None
-    return open_flag
+    return open_flag, flags
+
+
+def _newest_first(flag: PersonFlag) -> tuple[int, int]:
+    return (-flag.recorded_on.toordinal(), flag.pk)  # PersonFlag's ordering
+
+
+def _contacts_and_flags(person_id: int, since: dt.datetime, today: dt.date) -> tuple[int, list[PersonFlag]]:
+    """How many live contacts the person has had since `since`, and their flags open on `today`
+    (not ended, or ending later), with kinds, newest first: one plain query."""
+    qn = connection.ops.quote_name
+    records, flags, kinds = (qn(m._meta.db_table) for m in (ContactRecord, PersonFlag, FlagKind))
+    sql = (
+        f"SELECT 'n', COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM {records} "  # noqa: S608 - our names, values bound
+        "WHERE person_id = %s AND contacted_at >= %s AND erased_at IS NULL "
+        "UNION ALL SELECT 'flag', f.id, f.kind_id, k.code, k.label, f.reason, f.source, f.recorded_on, "
+        f"f.review_on, f.ended_on, f.created_by_id FROM {flags} f JOIN {kinds} k ON k.id = f.kind_id "
+        "WHERE f.person_id = %s AND (f.ended_on IS NULL OR f.ended_on > %s)"
+    )
+    adapt = connection.ops
+    params = [
+        person_id,
+        adapt.adapt_datetimefield_value(since),
+        person_id,
+        adapt.adapt_datefield_value(today),
+    ]
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    n, found = 0, []
+    for what, pk, kind_id, code, label, reason, source, recorded, review, ended, by in rows:
+        if what == "n":
+            n = int(pk)
+            continue
+        flag = plainsql.instance(
+            PersonFlag,
+            {
+                "id": pk,
+                "person_id": person_id,
+                "kind_id": kind_id,
+                "reason": reason,
+                "source": source,
+                "recorded_on": recorded,
+                "review_on": review,
+                "ended_on": ended,
+                "created_by_id": by,
+            },
+        )
+        flag.kind = plainsql.instance(FlagKind, {"id": kind_id, "code": code, "label": label})
+        found.append(flag)
+    return n, sorted(found, key=_newest_first)
 
 
 @transaction.atomic

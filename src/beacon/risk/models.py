@@ -74,15 +74,29 @@ class InstrumentVersion(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    revision = models.PositiveIntegerField(
+        default=1, help_text="Bumped on every save of a draft, so two editors never overwrite each other."
+    )
 
     class Meta:
         ordering = ["instrument", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["instrument", "version"], name="instrument_version_unique")
+            models.UniqueConstraint(fields=["instrument", "version"], name="instrument_version_unique"),
+            # New assessments use the one published version; at most one draft is being edited.
+            models.UniqueConstraint(
+                fields=["instrument"], condition=models.Q(status="published"), name="one_published_version"
+            ),
+            models.UniqueConstraint(
+                fields=["instrument"], condition=models.Q(status="draft"), name="one_draft_version"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.instrument.name}@{self.version}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
 
 
 class RiskSettings(models.Model):
@@ -92,6 +106,14 @@ class RiskSettings(models.Model):
     assessment_due_hours = models.PositiveIntegerField(
         default=72,
         help_text="An incident flagged repeat or vulnerable needs an assessment within this time.",
+    )
+    instrument = models.ForeignKey(
+        Instrument,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The instrument officers use for new assessments (its published version).",
     )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -135,7 +157,9 @@ class Assessment(models.Model):
         default=dict, blank=True, help_text="Where it happened as scored: neighbourhood, grade, priorities."
     )
     score = models.IntegerField()
-    level = models.CharField(max_length=10, choices=RiskLevel.choices, help_text="As the instrument scored it.")
+    level = models.CharField(
+        max_length=10, choices=RiskLevel.choices, help_text="As the instrument scored it."
+    )
     contributions = models.JSONField(default=list, help_text="[{question, answer, points}] as scored.")
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     completed_at = models.DateTimeField(default=timezone.now, db_index=True)

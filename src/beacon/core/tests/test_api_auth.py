@@ -228,3 +228,35 @@ def test_openapi_schema_lists_the_plan_endpoints(client_for: Callable[..., Clien
         "/api/v1/plans/import",
     ]:
         assert p in paths
+
+
+def test_token_use_is_recorded_at_most_every_five_minutes(
+    token_for: Callable[..., tuple[ApiToken, str]],
+) -> None:
+    token, key = token_for()
+    assert Client().get("/api/v1/inspections", headers=bearer(key)).status_code == 200
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert first is not None
+    assert Client().get("/api/v1/inspections", headers=bearer(key)).status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first  # no write on every request
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - dt.timedelta(minutes=6))
+    assert Client().get("/api/v1/inspections", headers=bearer(key)).status_code == 200
+    later = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert later is not None and later > first
+
+
+def test_a_token_authenticates_its_user_whole(make_user: Callable[..., User]) -> None:
+    user = make_user(Role.CALL_HANDLER, username="handler", first_name="Ada", last_name="Lane")
+    _, key = services.create_api_token(user, name="t")
+    found = services.authenticate_token(key)
+    assert found is not None and found.pk == user.pk
+    assert (found.username, found.role, found.display_name, found.all_areas) == (
+        "handler",
+        Role.CALL_HANDLER,
+        "Ada Lane",
+        False,
+    )
+    assert found.can("incidents.create") and found.is_active is True
+    assert found.date_joined == user.date_joined  # fields not read with the token load when asked for
+    assert services.authenticate_token(key + "x") is None
+    assert services.authenticate_token("") is None

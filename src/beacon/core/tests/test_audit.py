@@ -96,3 +96,36 @@ def test_bulk_audit_entries_read_back_like_single_ones(make_user: Callable[..., 
     assert e.source == "command:plans import" and e.app_label == "inspections"
     assert e.changes["holder"] == [None, "ACC"] and e.at is not None
     assert AuditEvent.objects.filter(action="read", model="portfolio", reason="board paper").count() == 3
+
+
+def test_batched_entries_are_written_together_in_order_at_the_end(make_user: Callable[..., User]) -> None:
+    actor = make_user(Role.PERFORMANCE, username="batch")
+    p = PortfolioFactory.create(name="One", holder="ACC")
+    q = PortfolioFactory.create(name="Two", holder="ACC")
+    with audit_source("api"), audit.batched():
+        audit.record_create(actor, p, reason="first")
+        before = audit.snapshot(p)
+        p.holder = "DCC"
+        audit.record_update(actor, p, before)
+        assert not AuditEvent.objects.exists()  # held back until the block ends
+        audit.record_reads(actor, [q], reason="listed")  # written at once: what was held goes first
+        audit.record_create(actor, q)
+    events = list(AuditEvent.objects.order_by("id"))
+    assert [(e.action, e.object_pk) for e in events] == [
+        ("create", str(p.pk)),
+        ("update", str(p.pk)),
+        ("read", str(q.pk)),
+        ("create", str(q.pk)),
+    ]
+    assert events[0].reason == "first" and events[0].changes["holder"] == [None, "ACC"]
+    assert events[1].changes == {"holder": ["ACC", "DCC"]}
+    assert all(e.actor == actor and e.source == "api" for e in events)
+    assert events[0].at <= events[1].at <= events[3].at
+
+
+def test_batched_entries_are_not_written_when_the_block_fails(make_user: Callable[..., User]) -> None:
+    p = PortfolioFactory()
+    with pytest.raises(RuntimeError), audit.batched():
+        audit.record_create(make_user(), p)
+        raise RuntimeError("the write failed")
+    assert not AuditEvent.objects.exists()

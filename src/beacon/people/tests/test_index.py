@@ -15,8 +15,15 @@ from beacon.core.roles import Role
 from beacon.people import batch, services
 from beacon.people.febrl import load_febrl3
 from beacon.people.loading import load_records
-from beacon.people.models import ContactRecord, Person, PersonFlag, RecordMove, ReviewPair
-from beacon.people.selectors import lookup, subject_access
+from beacon.people.models import (
+    ContactRecord,
+    Person,
+    PersonFlag,
+    RecordMove,
+    RepeatVictimRule,
+    ReviewPair,
+)
+from beacon.people.selectors import contact_setup, lookup, subject_access
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +174,37 @@ def test_services_refuse_roles_that_may_not_end_flags_or_undo_runs(
         services.end_flag(make_user(Role.PARTNER), flag)
     with pytest.raises(PermissionRefused):
         services.undo_moves(officer, [], reason="x")
+
+
+def test_recording_a_contact_says_whether_its_person_is_new(
+    active_model: Any, make_user: Callable[..., User]
+) -> None:
+    officer = make_user(Role.OFFICER)
+    details = {"forename": "Ida", "surname": "Prowse", "phone": "07700 900321", "dob": "1971-05-06"}
+    first = services.record_contact(officer, details, source="test")
+    assert first.new_person and first.repeat_flag is None
+    assert first.record.person.created_at is not None  # a matched person's fields load when asked for
+    again = services.record_contact(officer, {**details, "forename": "Idda"}, source="test")
+    assert not again.new_person and again.record.person_id == first.record.person_id
+    assert again.record.person.created_at == Person.objects.get(pk=first.record.person_id).created_at
+    third = services.record_contact(officer, details, source="test")
+    assert third.repeat_flag is not None and third.repeat_flag.kind.code == "repeat-victim"
+    assert "3 contacts" in third.repeat_flag.reason
+    with pytest.raises(ValidationFailed):
+        services.record_contact(officer, {"forename": "Ida", "phone": "+1 212 555 0100"}, source="test")
+    assert ContactRecord.objects.count() == 3
+    model, rule = contact_setup()
+    assert model == active_model and model.upper_threshold == active_model.upper_threshold
+    assert rule is not None and (rule.min_contacts, rule.window_days) == (3, 365)
+
+
+def test_an_old_contact_for_a_new_person_does_not_count_towards_the_repeat_rule(
+    make_user: Callable[..., User],
+) -> None:
+    RepeatVictimRule.objects.create(version=1, min_contacts=1, window_days=30)
+    long_ago = timezone.now() - dt.timedelta(days=31)
+    old = services.record_contact(None, {"surname": "Fenn"}, source="test", contacted_at=long_ago)
+    assert old.new_person and old.repeat_flag is None  # no model yet: every contact is a new person
+    recent = services.record_contact(None, {"surname": "Fenn"}, source="test")
+    assert recent.new_person and recent.repeat_flag is not None
+    assert recent.repeat_flag.reason == "1 contacts in 30 days"

@@ -556,7 +556,9 @@ def test_lookup_results_run_a_fixed_number_of_queries(
             services.add_flag(officer, rec.person, kind="vulnerable", reason="age")
         counts.append(_count_queries(c, reverse("people:lookup"), query))
     assert counts[0] == counts[1], f"{counts[0]} queries for 3 candidates but {counts[1]} for 10"
-    with django_assert_max_num_queries(12):
+    # The person index's own reads plus one to three per later domain's summary (risk level, open
+    # cases, ASB case review threshold): a fixed number however many people come back.
+    with django_assert_max_num_queries(18):
         c.get(reverse("people:lookup"), query)
 
 

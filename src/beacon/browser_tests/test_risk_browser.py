@@ -1,0 +1,201 @@
+"""End-to-end: an administrator drafts a new version of the example risk instrument, tries it with
+sample answers (an HTMX preview that saves nothing), and publishes it; the version before is
+retired. Debian chromium, axe-core on every page visited."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.apps import apps
+from playwright.sync_api import expect
+
+from beacon.browser_tests.conftest import check_accessibility, login
+from beacon.core.models import AuditEvent
+from beacon.core.roles import Role
+from beacon.core.tests.factories import TEST_PASSWORD, UserFactory
+from beacon.risk.examples import load_example_instrument
+from beacon.risk.models import Assessment, InstrumentVersion
+from beacon.risk.selectors import current_version
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# The sample answers: yes to these, and the first or second choice elsewhere.
+YES = ("hate", "afraid")
+NO = (
+    "targeted_before",
+    "disability_health",
+    "alone",
+    "children",
+    "getting_worse",
+    "threats_damage",
+    "not_acted_upon",
+)
+
+
+def _answer(page: Any) -> None:
+    preview = page.locator("#preview")
+    preview.locator("#id_answer_incidents_recent").fill("1")
+    for key in YES:
+        preview.locator(f"#id_answer_{key}").check()  # Yes is first
+    for key in NO:
+        preview.locator(f"#id_answer_{key}_2").check()  # No is second
+    preview.locator("#id_answer_age_2").check()  # 18 to 64
+    preview.get_by_label("A little").check()
+
+
+def test_an_administrator_publishes_a_new_version_after_previewing_it(page: Any) -> None:
+    load_example_instrument(apps)  # the data migration's rows do not survive a transactional test's flush
+    UserFactory(username="risk_admin", role=Role.ADMIN, all_areas=True)
+
+    login(page, "risk_admin", TEST_PASSWORD)
+    page.goto("/risk/instruments/")
+    expect(page.get_by_role("heading", name="Risk assessment instruments")).to_be_visible()
+    check_accessibility(page)
+
+    page.get_by_role("link", name="ASB victim vulnerability (example)").click()
+    expect(page.get_by_test_id("version-1")).to_contain_text("Published")
+    check_accessibility(page)
+
+    page.get_by_role("button", name="Create a new version").click()
+    page.wait_for_url(re.compile(r"/risk/instruments/asb-vulnerability/2/$"))
+    expect(page.get_by_test_id("status")).to_have_text("Draft")
+    check_accessibility(page)
+
+    # Lower the thresholds and save the draft.
+    page.get_by_label("Thresholds (JSON)").fill('{"medium": 6, "high": 12}')
+    page.get_by_label("What changed in this version").fill("Lower thresholds after the pilot")
+    page.get_by_role("button", name="Save the draft").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Draft version 2 saved")
+    expect(page.locator("#thresholds")).to_contain_text("Medium from 6 points; High from 12 points")
+    check_accessibility(page)
+
+    # A sample with a question unanswered is refused, naming it; then a full one is scored.
+    preview = page.locator("#preview")
+    preview.get_by_role("button", name="Score these answers").click()
+    problems = page.get_by_test_id("preview-problems")
+    expect(problems).to_contain_text("These answers cannot be scored")
+    expect(problems.get_by_role("link").first).to_have_attribute("href", "#id_answer_incidents_recent")
+    check_accessibility(page)
+
+    _answer(page)
+    page.locator("#preview").get_by_label("Neighbourhood code (optional)").fill("")
+    page.locator("#preview").get_by_role("button", name="Score these answers").click()
+    result = page.get_by_test_id("preview-result")
+    expect(result).to_have_text(re.compile(r"Medium: 9 points"))  # 1 + 4 + 3 + 1 under the new thresholds
+    expect(page.locator("#preview-contributions")).to_contain_text("picked on because of who they are")
+    assert page.url.endswith("/risk/instruments/asb-vulnerability/2/")  # an HTMX partial, not a new page
+    check_accessibility(page)
+    assert not Assessment.objects.exists()
+    assert current_version().version == 1  # type: ignore[union-attr]
+
+    page.get_by_role("button", name="Publish version 2").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Version 2 of")
+    expect(page.get_by_test_id("status")).to_have_text("Published")
+    expect(page.get_by_role("button", name="Publish version 2")).to_have_count(0)
+    check_accessibility(page)
+
+    versions = {v.version: v for v in InstrumentVersion.objects.filter(instrument__name="asb-vulnerability")}
+    assert versions[1].status == "retired" and versions[2].status == "published"
+    assert versions[2].thresholds == {"medium": 6, "high": 12}
+    assert current_version() == versions[2]
+    assert AuditEvent.objects.filter(
+        model="instrumentversion", object_pk=str(versions[2].pk), reason="published"
+    )
+
+    page.get_by_role("link", name="All versions of ASB victim vulnerability (example)").click()
+    expect(page.get_by_test_id("version-1")).to_contain_text("Retired")
+    expect(page.get_by_test_id("version-2")).to_contain_text("Lower thresholds after the pilot")
+    check_accessibility(page)
+
+
+def test_an_officer_assesses_a_victim_and_a_sergeant_reviews_it(page: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from beacon.core.models import Area, Force
+    from beacon.incidents.tests.conftest import make_neighbourhood
+    from beacon.risk.tests.factories import make_incident, person_record
+
+    load_example_instrument(apps)
+    force = Force.objects.create(name="Testshire Constabulary", code="TS")
+    north = Area.objects.create(force=force, name="North", code="TN")
+    market = make_neighbourhood(north, "TN1", "Market", (52.60, -1.12, 52.62, -1.10))
+    officer = UserFactory(username="pc_north", role=Role.OFFICER, first_name="Pat", last_name="Lee")
+    sergeant = UserFactory(username="ps_north", role=Role.SUPERVISOR, first_name="Sam", last_name="Ray")
+    for user in (officer, sergeant):
+        user.areas.add(north)
+    victim = person_record(forename="Alys", surname="Penhallow")
+    incident = make_incident(area=north, neighbourhood=market, victims=[("caller", victim)], vulnerable=True)
+    overdue = make_incident(
+        area=north,
+        repeat=True,
+        received_at=timezone.now() - dt.timedelta(days=4),
+        victims=[("victim", person_record(forename="Cai", surname="Morgan"))],
+    )
+
+    login(page, "pc_north", TEST_PASSWORD)
+    page.goto(f"/risk/assess/?incident={incident.pk}")
+    expect(page.get_by_role("heading", name="Risk assessment", level=1)).to_be_visible()
+    expect(page.get_by_test_id("victim")).to_contain_text("Alys Penhallow")
+    check_accessibility(page)
+
+    page.get_by_role("button", name="Save the assessment").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter a number for")
+    check_accessibility(page)
+    summary.get_by_role("link", name=re.compile("picked on because of who they are")).click()
+    expect(page.locator("#id_answer_hate")).to_be_focused()
+
+    page.locator("#id_answer_incidents_recent").fill("3")
+    for key in ("targeted_before", "hate", "afraid", "getting_worse", "threats_damage"):
+        page.locator(f"#id_answer_{key}").check()
+    for key in ("disability_health", "alone", "children", "not_acted_upon"):
+        page.locator(f"#id_answer_{key}_2").check()
+    page.locator("#id_answer_age_3").check()  # 65 or over
+    page.get_by_label("A lot").check()
+    page.get_by_label("Your note (optional)").fill("Frightened to go out after dark.")
+    page.get_by_role("button", name="Save the assessment").click()
+    page.wait_for_url(re.compile(r"/risk/assessments/\d+/$"))
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("26 points, High risk")
+    expect(page.get_by_test_id("level")).to_contain_text("High")
+    expect(page.locator("#contributions")).to_contain_text("65 or over")
+    check_accessibility(page)
+    assessment = Assessment.objects.get()
+    assert (assessment.score, assessment.level, assessment.completed_by) == (26, "high", officer)
+
+    page.context.clear_cookies()
+    login(page, "ps_north", TEST_PASSWORD)
+    page.goto("/risk/due/")
+    expect(page.get_by_test_id(f"due-{overdue.pk}")).to_contain_text(overdue.reference)
+    expect(page.get_by_test_id(f"due-{incident.pk}")).to_have_count(0)
+    check_accessibility(page)
+
+    page.goto("/risk/reviews/")
+    row = page.get_by_test_id(f"assessment-{assessment.pk}")
+    expect(row).to_contain_text("Awaiting review")
+    check_accessibility(page)
+    row.get_by_role("link").first.click()
+    expect(page.get_by_role("button", name="Record the review")).to_be_visible()
+    check_accessibility(page)
+
+    page.get_by_label("Change the level").check()
+    page.get_by_role("group", name="The level it should be (if you change it)").get_by_label("Medium").check()
+    page.get_by_role("button", name="Record the review").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Give the reason for changing the level.")
+    check_accessibility(page)
+    page.get_by_label("Change the level").check()
+    page.get_by_role("group", name="The level it should be (if you change it)").get_by_label("Medium").check()
+    page.get_by_label("Reason").fill("Support from family has since been arranged.")
+    page.get_by_role("button", name="Record the review").click()
+    expect(page.get_by_test_id("review")).to_contain_text("Level changed by Sam Ray")
+    expect(page.get_by_test_id("level")).to_contain_text("Medium")
+    check_accessibility(page)
+
+    page.get_by_role("link", name="Their assessment history").click()
+    expect(page.get_by_test_id(f"assessment-{assessment.pk}")).to_contain_text("Level changed")
+    check_accessibility(page)
+    assessment.refresh_from_db()
+    assert assessment.effective_level == "medium" and assessment.reviewed_by == sergeant

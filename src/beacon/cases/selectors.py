@@ -1,0 +1,581 @@
+"""Reads of cases for pages, the API, commands and other apps. Reads of a case are written to the
+access log here; query counts are bounded (lists prefetch what they show)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case as When_
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    When,
+)
+from django.utils import timezone
+
+from beacon.cases.models import (
+    Action,
+    Case,
+    CaseContact,
+    CaseIncident,
+    CaseLocation,
+    CaseParty,
+    RiskLevelChange,
+    SupervisoryReview,
+)
+from beacon.cases.priority import (
+    RAG_BY_NAME,
+    RED,
+    Evaluation,
+    IncidentFacts,
+    IncidentRules,
+    IncidentScore,
+    annotate_cases,
+    evaluate_case,
+    incident_reasons,
+    score_incident,
+)
+from beacon.cases.reference import REOPEN_WINDOW_DAYS, SUGGESTION_RADIUS_M
+from beacon.cases.standards import current_policy, weights
+from beacon.core import audit
+from beacon.core.models import User
+from beacon.geography.geometry import bbox_around, distance_m
+from beacon.incidents.models import Incident, IncidentPerson, IntakeSettings, ResponseGrade
+
+CASE_LIST_RELATED = ("area", "neighbourhood", "spoc", "supervisor")
+DUE_IDS_INLINE = 5000  # more flagged incidents than this: the risk query runs over the whole scope
+VICTIM_ROLES = (IncidentPerson.Role.VICTIM, IncidentPerson.Role.CALLER)
+
+
+def visible_cases(user: User, qs: QuerySet[Case] | None = None) -> QuerySet[Case]:
+    """Cases in the user's areas (all, for force-wide staff)."""
+    qs = qs if qs is not None else Case.objects.all()
+    if user.all_areas:
+        return qs
+    return qs.filter(area_id__in=user.area_ids())
+
+
+def case_for(user: User, pk: int, *, reason: str) -> Case:
+    """One case with everything its page shows; the read is logged. Raises Case.DoesNotExist
+    outside the user's areas."""
+    case = (
+        visible_cases(user)
+        .select_related(*CASE_LIST_RELATED, "opened_by", "closure_signed_off_by", "opened_from")
+        .prefetch_related(
+            Prefetch("parties", queryset=CaseParty.objects.order_by("role", "id")),
+            Prefetch(
+                "case_incidents",
+                queryset=CaseIncident.objects.select_related(
+                    "incident__type_heading", "incident__other_category", "incident__neighbourhood"
+                ).order_by("incident__received_at", "id"),
+            ),
+            Prefetch("locations", queryset=CaseLocation.objects.select_related("neighbourhood")),
+            Prefetch("risk_history", queryset=RiskLevelChange.objects.select_related("by", "assessment")),
+            Prefetch(
+                "actions", queryset=Action.objects.select_related("owner").order_by("-status", "due_on", "id")
+            ),
+            Prefetch("contacts", queryset=CaseContact.objects.select_related("by").order_by("-at", "-id")),
+            Prefetch(
+                "reviews", queryset=SupervisoryReview.objects.select_related("by").order_by("-at", "-id")
+            ),
+        )
+        .get(pk=pk)
+    )
+    audit.record_read(user, case, reason=reason)
+    return case
+
+
+def evaluation(case: Case, today: dt.date | None = None) -> Evaluation:
+    policy = current_policy()
+    tiers = {r.tier for r in case.reviews.all()}
+    return evaluate_case(case, today or timezone.localdate(), weights(policy), tiers)
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists
+
+
+@dataclass
+class CaseFilters:
+    status: str = "open"
+    risk_level: str = ""
+    area_id: int | None = None
+    neighbourhood_id: int | None = None
+    mine: bool = False
+    q: str = ""
+
+
+def case_list(user: User, filters: CaseFilters) -> QuerySet[Case]:
+    qs = visible_cases(user).select_related(*CASE_LIST_RELATED)
+    if filters.status in Case.Status.values:
+        qs = qs.filter(status=filters.status)
+    if filters.risk_level:
+        qs = qs.filter(risk_level=filters.risk_level)
+    if filters.area_id:
+        qs = qs.filter(area_id=filters.area_id)
+    if filters.neighbourhood_id:
+        qs = qs.filter(neighbourhood_id=filters.neighbourhood_id)
+    if filters.mine:
+        qs = qs.filter(Q(spoc=user) | Q(supervisor=user))
+    if filters.q.strip():
+        qs = qs.filter(Q(reference__icontains=filters.q.strip()) | Q(title__icontains=filters.q.strip()))
+    return qs.order_by("-opened_at", "-id")
+
+
+@dataclass
+class Row:
+    """One line of the supervisor's list: a case or an incident, with its score, RAG and reasons."""
+
+    kind: str  # "case" | "incident"
+    obj: Any
+    score: int
+    rag: int
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def rag_name(self) -> str:
+        return {2: "red", 1: "amber", 0: "green"}[self.rag]
+
+    @property
+    def rag_label(self) -> str:
+        return self.rag_name.capitalize()
+
+
+@dataclass
+class SupervisorPage:
+    rows: list[Row]
+    cases_count: int
+    incidents_count: int
+    page: int
+    per_page: int
+    red_count: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.cases_count + self.incidents_count
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass
+class SupervisorFilters:
+    area_id: int | None = None
+    neighbourhood_id: int | None = None
+    rag: str = ""  # red | amber | green
+    kind: str = ""  # case | incident
+    mine: bool = False
+
+
+def incident_rules(w: dict[str, Any]) -> IncidentRules:
+    grades = {
+        gid: (code, label)
+        for gid, code, label in ResponseGrade.objects.filter(
+            code__in=list(w["incident"]["grade"])
+        ).values_list("id", "code", "label")
+    }
+    return IncidentRules(
+        grade_points={gid: int(w["incident"]["grade"][code]) for gid, (code, _l) in grades.items()},
+        grade_labels={gid: label for gid, (_c, label) in grades.items()},
+        w=w,
+    )
+
+
+def _scope(
+    user: User, qs: QuerySet[Any], f: SupervisorFilters, nbhd_field: str = "neighbourhood_id"
+) -> QuerySet[Any]:
+    if not user.all_areas:
+        qs = qs.filter(area_id__in=user.area_ids())
+    if f.area_id:
+        qs = qs.filter(area_id=f.area_id)
+    if f.neighbourhood_id:
+        qs = qs.filter(**{nbhd_field: f.neighbourhood_id})
+    return qs
+
+
+def supervisor_cases(user: User, f: SupervisorFilters, today: dt.date, w: dict[str, Any]) -> QuerySet[Any]:
+    qs = _scope(user, Case.objects.filter(status=Case.Status.OPEN), f)
+    if f.mine:
+        qs = qs.filter(Q(spoc=user) | Q(supervisor=user))
+    qs = annotate_cases(qs, today, w)
+    if f.rag in RAG_BY_NAME:
+        qs = qs.filter(rag=RAG_BY_NAME[f.rag])
+    return qs.order_by("-rag", "-score", "first_contact_due", "id")
+
+
+INCIDENT_FACTS = (
+    "id",
+    "received_days",
+    "repeat_victim",
+    "vulnerable_victim",
+    "hate_related",
+    "local_priority",
+    "response_grade_id",
+    "waiting",
+    "unack_days",
+)
+
+
+def supervisor_incidents(
+    user: User, f: SupervisorFilters, rules: IncidentRules, now: dt.datetime
+) -> list[IncidentScore]:
+    """Open ASB incidents in scope that no open case in the same scope covers (the case stands for
+    them there; a case in another area does not hide an incident from this area's list), each
+    scored, best first. One lean query for the incidents, one (the risk domain's rule) for which
+    of the flagged ones have waited too long for a risk assessment."""
+    from django.db.models import BooleanField, IntegerField, Value
+    from django.db.models.functions import Greatest, TruncDate
+
+    from beacon.cases.priority import DaysBefore
+    from beacon.risk.selectors import assessments_due_queryset
+
+    covered = CaseIncident.objects.filter(incident=OuterRef("pk"))
+    if f.area_id:
+        covered = covered.filter(open_in_area=f.area_id)
+    elif not user.all_areas:
+        covered = covered.filter(open_in_area__in=user.area_ids())
+    else:
+        covered = covered.filter(open_in_area__isnull=False)
+    qs = _scope(user, Incident.objects.filter(status=Incident.Status.OPEN, is_asb=True), f)
+    today = timezone.localdate(now)
+    ack_cutoff = now - dt.timedelta(hours=IntakeSettings.current().acknowledge_within_hours)
+    waiting = Q(inbox_item__isnull=False, inbox_item__acknowledged_at__isnull=True)
+    rows = (
+        qs.filter(~Exists(covered))
+        .annotate(
+            received_days=DaysBefore(TruncDate("received_at"), today),
+            waiting=When_(When(waiting, then=Value(True)), default=Value(False), output_field=BooleanField()),
+            unack_days=When_(
+                When(
+                    waiting & Q(inbox_item__placed_at__lt=ack_cutoff),
+                    then=Greatest(DaysBefore(TruncDate("inbox_item__placed_at"), today), Value(1)),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by()
+        .values_list(*INCIDENT_FACTS)
+    )
+    facts = [IncidentFacts(*row) for row in rows]
+    flagged = [x.id for x in facts if x.repeat_victim or x.vulnerable_victim]
+    if flagged:
+        due = assessments_due_queryset(user, now).order_by()
+        if len(flagged) <= DUE_IDS_INLINE:
+            due = due.filter(pk__in=flagged)
+        else:
+            due = _scope(user, due.filter(status=Incident.Status.OPEN, is_asb=True), f)
+        overdue = set(due.values_list("pk", flat=True))
+        for x in facts:
+            x.assessment_overdue = x.id in overdue
+    scored = [score_incident(x, rules) for x in facts]
+    if f.rag in RAG_BY_NAME:
+        scored = [s for s in scored if s.rag == RAG_BY_NAME[f.rag]]
+    scored.sort(key=lambda s: (-s.rag, -s.score, s.facts.id))
+    return scored
+
+
+def _counts(qs: QuerySet[Any] | None) -> tuple[int, int]:
+    """How many, and how many Red, in one query."""
+    if qs is None:
+        return 0, 0
+    got = qs.order_by().aggregate(total=Count("id"), red=Count("id", filter=Q(rag=2)))
+    return int(got["total"] or 0), int(got["red"] or 0)
+
+
+def supervisor_list(
+    user: User,
+    f: SupervisorFilters,
+    *,
+    page: int = 1,
+    per_page: int = 25,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> SupervisorPage:
+    """The supervisor's list: open cases and unresolved ASB incidents in the user's areas (narrowed
+    by the filters), Red first, then by score. Each part is scored, ordered, counted and cut in
+    the database; the two ordered parts are merged here for the page shown."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    w = weights(current_policy())
+    page = max(1, page)
+    need = page * per_page
+    cases_qs = supervisor_cases(user, f, today, w) if f.kind in ("", "case") else None
+    rules = incident_rules(w)
+    incidents = supervisor_incidents(user, f, rules, now) if f.kind in ("", "incident") and not f.mine else []
+    # Cases: the top of the order by a top-N sort over the index alone (a covering index on
+    # PostgreSQL), then a count of the same index.
+    case_keys = list(cases_qs.values_list("id", "score", "rag")[:need]) if cases_qs is not None else []
+    merged: list[Row] = [Row("case", k[0], k[1], k[2]) for k in case_keys] + [
+        Row("incident", s.facts.id, s.score, s.rag, incident_reasons(s.facts, rules))
+        for s in incidents[:need]
+    ]
+    merged.sort(key=lambda r: (-r.rag, -r.score, 0 if r.kind == "case" else 1))
+    rows = merged[(page - 1) * per_page : need]
+    case_objs = Case.objects.select_related(*CASE_LIST_RELATED).in_bulk(
+        [r.obj for r in rows if r.kind == "case"]
+    )
+    inc_objs = Incident.objects.select_related("type_heading", "other_category", "neighbourhood").in_bulk(
+        [r.obj for r in rows if r.kind == "incident"]
+    )
+    for r in rows:
+        r.obj = case_objs[r.obj] if r.kind == "case" else inc_objs[r.obj]
+    shown_cases = [r.obj for r in rows if r.kind == "case"]
+    tiers: dict[int, set[str]] = {}
+    for case_id, tier in SupervisoryReview.objects.filter(case__in=shown_cases).values_list(
+        "case_id", "tier"
+    ):
+        tiers.setdefault(case_id, set()).add(tier)
+    for r in rows:
+        if r.kind == "case":
+            r.reasons = evaluate_case(r.obj, today, w, tiers.get(r.obj.pk, set())).reasons
+    cases_count, red_cases = _counts(cases_qs)
+    incidents_count, red_incidents = len(incidents), sum(1 for s in incidents if s.rag == RED)
+    red = red_cases + red_incidents
+    if shown_cases:
+        audit.record_reads(user, shown_cases, reason="supervisor's list")
+    shown_incidents = [r.obj for r in rows if r.kind == "incident"]
+    if shown_incidents:
+        audit.record_reads(user, shown_incidents, reason="supervisor's list")
+    return SupervisorPage(rows, cases_count, incidents_count, page, per_page, red)
+
+
+# ---------------------------------------------------------------------------------------------
+# Suggestions
+
+
+def linkable_incidents(case: Case, *, limit: int = 20) -> list[tuple[Incident, str]]:
+    """Incidents not yet on the case, received since its first incident (or its opening), for the
+    same victim, at the same address or within 50 m of one of its locations: (incident, why)."""
+    linked = list(case.case_incidents.values_list("incident_id", "incident__received_at"))
+    since = min([r for _i, r in linked] + [case.opened_at])
+    victims = list(case.parties.filter(role=CaseParty.Role.VICTIM).values_list("person_id", flat=True))
+    locs = list(case.locations.all())
+    cond = (
+        Q(people__role__in=VICTIM_ROLES, people__record__person_id__in=victims) if victims else Q(pk__in=[])
+    )
+    keys = [loc.address_key for loc in locs if loc.address_key]
+    if keys:
+        cond |= Q(address_key__in=keys)
+    points = [(loc.lat, loc.lon) for loc in locs if loc.lat is not None and loc.lon is not None]
+    for lat, lon in points:
+        box = bbox_around(lat, lon, SUGGESTION_RADIUS_M)
+        cond |= Q(lat__range=(box.min_lat, box.max_lat), lon__range=(box.min_lon, box.max_lon))
+    found = (
+        Incident.objects.filter(cond, received_at__gte=since)
+        .exclude(pk__in=[i for i, _r in linked])
+        .select_related("type_heading", "other_category", "neighbourhood")
+        .distinct()
+        .order_by("-received_at", "-id")[: limit * 3]
+    )
+    ids = [i.pk for i in found]
+    by_victim = set(
+        IncidentPerson.objects.filter(
+            incident_id__in=ids, role__in=VICTIM_ROLES, record__person_id__in=victims
+        ).values_list("incident_id", flat=True)
+    )
+    out: list[tuple[Incident, str]] = []
+    for inc in found:
+        if inc.pk in by_victim:
+            why = "same victim"
+        elif inc.address_key and inc.address_key in keys:
+            why = "same address"
+        else:
+            near = [
+                distance_m(lat, lon, inc.lat, inc.lon)
+                for lat, lon in points
+                if inc.lat is not None and inc.lon is not None
+            ]
+            if not near or min(near) > SUGGESTION_RADIUS_M:
+                continue
+            why = f"{round(min(near))} m from a case location"
+        out.append((inc, why))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def closed_cases_to_reopen(incident: Incident) -> list[Case]:
+    """Closed cases of this incident's victims (or callers) closed within 90 days before it was
+    received: the incident page suggests reopening them."""
+    people = list(
+        IncidentPerson.objects.filter(incident=incident, role__in=VICTIM_ROLES).values_list(
+            "record__person_id", flat=True
+        )
+    )
+    if not people:
+        return []
+    start = incident.received_at - dt.timedelta(days=REOPEN_WINDOW_DAYS)
+    return list(
+        Case.objects.filter(
+            status=Case.Status.CLOSED,
+            closed_at__gte=start,
+            closed_at__lte=incident.received_at,
+            parties__role=CaseParty.Role.VICTIM,
+            parties__person_id__in=people,
+        )
+        .exclude(case_incidents__incident=incident)
+        .distinct()
+        .order_by("-closed_at")
+    )
+
+
+def reopen_prompts(case: Case) -> list[Incident]:
+    """For a closed case: incidents for its victims received within 90 days after it closed."""
+    if case.status != Case.Status.CLOSED or case.closed_at is None:
+        return []
+    victims = [p.person_id for p in case.parties.all() if p.role == CaseParty.Role.VICTIM]
+    return list(
+        Incident.objects.filter(
+            people__role__in=VICTIM_ROLES,
+            people__record__person_id__in=victims,
+            received_at__gt=case.closed_at,
+            received_at__lte=case.closed_at + dt.timedelta(days=REOPEN_WINDOW_DAYS),
+        )
+        .exclude(case_links__case=case)
+        .distinct()
+        .order_by("-received_at")[:10]
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# For other apps
+
+
+def open_cases_by_person(person_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each person's open cases (as victim or perpetrator): reference, level, SPOC."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    if not person_ids:
+        return out
+    rows = (
+        CaseParty.objects.filter(person_id__in=person_ids, case__status=Case.Status.OPEN)
+        .select_related("case__spoc")
+        .order_by("case__opened_at", "case_id")
+    )
+    for p in rows:
+        c = p.case
+        out.setdefault(p.person_id, []).append(
+            {
+                "id": c.pk,
+                "reference": c.reference,
+                "risk_level": c.get_risk_level_display(),
+                "role": p.get_role_display(),
+                "spoc": c.spoc.display_name if c.spoc else "",
+            }
+        )
+    return out
+
+
+def person_summary(person_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The person-summary provider (people.selectors.SUMMARY_PROVIDERS): what lookups and the
+    call-taking live check show about each person's open cases."""
+    out: dict[int, dict[str, Any]] = {}
+    for pid, cases in open_cases_by_person(person_ids).items():
+        out[pid] = {
+            "open_cases": "; ".join(
+                f"{c['reference']} ({c['risk_level']} risk, {c['role'].lower()}"
+                + (f", SPOC {c['spoc']})" if c["spoc"] else ")")
+                for c in cases
+            )
+        }
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# `beacon cases due`
+
+
+DUE_TIERS = ("sergeant", "inspector", "chief_inspector")
+
+
+def due_rows(
+    as_of: dt.date,
+    w: dict[str, Any],
+    *,
+    user: User | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+    chunk: int = 10000,
+) -> Iterator[tuple[Any, ...]]:
+    """Every open case (in the user's areas, when given) for the due report, in primary-key order,
+    with what the report needs worked out in the database: (reference, risk_level, area code,
+    neighbourhood code, SPOC username, opened on (text), score, rag, first contact made (bool),
+    then per standard its due date as text and the days it is overdue by (negative: due in),
+    then per review tier whether it has ever been reviewed, then the case id)."""
+    from django.db.models import BooleanField, CharField, Value
+    from django.db.models.functions import Cast, TruncDate
+
+    from beacon.cases.priority import CASE_STANDARDS, DaysBefore, annotate_cases, no_first_contact
+
+    base = Case.objects.filter(status=Case.Status.OPEN)
+    if user is not None:
+        base = visible_cases(user, base)
+    qs = annotate_cases(base, as_of, w)
+    extra: dict[str, Any] = {
+        "opened_on": Cast(TruncDate("opened_at"), CharField()),
+        "made_first": When_(
+            When(no_first_contact(as_of), then=Value(False)), default=Value(True), output_field=BooleanField()
+        ),
+    }
+    cols = ["reference", "risk_level", "area__code", "neighbourhood__code", "spoc__username", "opened_on"]
+    cols += ["score", "rag", "made_first"]
+    for standard, due in CASE_STANDARDS:
+        extra[f"{standard}_txt"] = Cast(due, CharField())
+        extra[f"{standard}_late"] = DaysBefore(F(due), as_of)
+        cols += [f"{standard}_txt", f"{standard}_late"]
+    for tier in DUE_TIERS:
+        extra[f"reviewed_{tier}"] = Exists(SupervisoryReview.objects.filter(case=OuterRef("pk"), tier=tier))
+        cols.append(f"reviewed_{tier}")
+    cols.append("id")  # last, for the access log of the API's report
+    rows = qs.annotate(**extra).order_by("id").values_list(*cols)
+    if limit is not None:
+        rows = rows[offset : offset + limit]
+    yield from rows.iterator(chunk_size=chunk)
+
+
+def person_labels(person_ids: list[int] | set[int]) -> dict[int, str]:
+    """A name for each person, from their latest record as given (erased records are skipped)."""
+    from beacon.people.models import ContactRecord
+
+    out: dict[int, str] = {}
+    rows = (
+        ContactRecord.objects.filter(person_id__in=list(person_ids), erased_at__isnull=True)
+        .order_by("person_id", "-contacted_at", "-id")
+        .values_list("person_id", "given_forename", "given_surname", "given_dob")
+    )
+    for pid, fn, sn, dob in rows:
+        if pid in out:
+            continue
+        name = " ".join(x for x in (fn, sn) if x).strip() or "Name not given"
+        out[pid] = f"{name} (born {dob})" if dob else name
+    for pid in person_ids:
+        out.setdefault(pid, f"Person {pid}")
+    return out
+
+
+def incident_people(case: Case) -> list[tuple[int, str, str]]:
+    """People on the case's incidents who are not yet on the case: (person, role on incident, incident)."""
+    on_case = {p.person_id for p in case.parties.all()}
+    rows = (
+        IncidentPerson.objects.filter(incident__case_links__case=case)
+        .select_related("record", "incident")
+        .order_by("incident__received_at", "id")
+    )
+    seen: set[int] = set()
+    out = []
+    for ip in rows:
+        pid = ip.record.person_id
+        if pid in on_case or pid in seen:
+            continue
+        seen.add(pid)
+        out.append((pid, ip.get_role_display(), ip.incident.reference))
+    return out

@@ -1,0 +1,367 @@
+"""Risk assessment pages: an officer assesses a victim from an incident; an assessment (logged) with
+its points, the supervisor's review and the victim's history; the supervisor's lists of assessments
+awaiting review and assessments due. Instrument administration is in views_admin.
+
+Thin: reads through `selectors` (which log reads of assessments), writes through `services`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from beacon.core import audit
+from beacon.core.errors import EditConflict, PermissionRefused, Problem, ValidationFailed
+from beacon.core.permissions import AuthedRequest, capability_required, refuse
+from beacon.incidents import selectors as incident_selectors
+from beacon.incidents.models import Incident, IncidentPerson
+from beacon.people.models import Person
+from beacon.risk import selectors, services
+from beacon.risk.forms import OfficerNoteForm, ReviewForm, page_problems, posted_answers, question_fields
+from beacon.risk.models import Assessment, InstrumentVersion, RiskSettings
+from beacon.risk.scoring import level_label
+
+ASSESS_REASON = "completing a risk assessment"
+VIEW_REASON = "viewing risk assessment"
+HISTORY_REASON = "victim's risk assessment history"
+REVIEWS_REASON = "risk assessments awaiting review"
+PAGE_SIZE = 50
+HISTORY_ON_DETAIL = 5
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _int(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Completing an assessment
+
+
+def _victim_choices(incident: Incident) -> list[IncidentPerson]:
+    """Callers and victims on the incident, one per person."""
+    seen: set[int] = set()
+    out = []
+    for ip in selectors.victims_of(incident):
+        if ip.record.person_id not in seen:
+            seen.add(ip.record.person_id)
+            out.append(ip)
+    return out
+
+
+def _render_assess(
+    request: AuthedRequest,
+    incident: Incident,
+    victim: IncidentPerson,
+    version: InstrumentVersion,
+    *,
+    data: Any = None,
+    problems: list[Problem] | None = None,
+    note_form: OfficerNoteForm | None = None,
+    notice: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    problems = problems or []
+    keys = {q["key"] for q in version.questions}
+    return render(
+        request,
+        "risk/assess.html",
+        {
+            "incident": incident,
+            "victim": victim,
+            "version": version,
+            "questions": question_fields(version, data, problems),
+            "note_form": note_form or OfficerNoteForm(),
+            "problems": page_problems(problems, keys),
+            "notice": notice,
+        },
+        status=status,
+    )
+
+
+@capability_required("risk.assess")
+@require_http_methods(["GET", "POST"])
+def assess(request: AuthedRequest) -> HttpResponse:
+    """/risk/assess/?incident=ID&person=PERSON_ID: the assessment form for one victim of an incident
+    (or, without a person, a choice among the incident's callers and victims)."""
+    incident_id = _int(request.GET.get("incident"))
+    if incident_id is None:
+        raise Http404("Open the assessment from an incident.")
+    try:
+        incident = incident_selectors.incident_for(request.user, incident_id, reason=ASSESS_REASON)
+    except Incident.DoesNotExist as exc:
+        raise Http404("No such incident in your areas.") from exc
+    choices = _victim_choices(incident)
+    if choices:
+        audit.record_reads(
+            request.user,
+            [Person(pk=ip.record.person_id) for ip in choices],
+            reason=f"{ASSESS_REASON} {incident}",
+        )
+    person_id = _int(request.GET.get("person"))
+    if person_id is None and len(choices) == 1:
+        person_id = choices[0].record.person_id
+    victim = next((ip for ip in choices if ip.record.person_id == person_id), None)
+    if victim is None:
+        return render(
+            request,
+            "risk/choose_victim.html",
+            {"incident": incident, "choices": choices, "asked": person_id is not None},
+            status=200 if person_id is None else 404,
+        )
+    current = selectors.current_version()
+    if current is None:
+        return render(request, "risk/no_instrument.html", {"incident": incident}, status=503)
+    if request.method == "GET":
+        return _render_assess(request, incident, victim, current)
+
+    posted_id = _int(request.POST.get("instrument_version"))
+    version = current
+    if posted_id is not None and posted_id != current.pk:
+        posted = InstrumentVersion.objects.select_related("instrument").filter(pk=posted_id).first()
+        version = posted or current
+    note_form = OfficerNoteForm(request.POST)
+    if not note_form.is_valid():
+        return _render_assess(
+            request,
+            incident,
+            victim,
+            version,
+            data=request.POST,
+            problems=note_form.problems(),
+            note_form=note_form,
+            status=400,
+        )
+    note = note_form.cleaned_data["officer_note"]
+    try:
+        assessment, case = services.record_assessment(
+            request.user,
+            incident=incident,
+            victim=Person.objects.get(pk=victim.record.person_id),
+            answers=posted_answers(version, request.POST),
+            officer_note=note,
+            version=version,
+        )
+    except ValidationFailed as exc:
+        if any(p.field == "instrument_version" for p in exc.problems):
+            # The instrument changed while the form was open: show the version in use, keeping
+            # the answers to questions it still asks.
+            return _render_assess(
+                request,
+                incident,
+                victim,
+                current,
+                data=request.POST,
+                note_form=note_form,
+                notice=next(p.message for p in exc.problems if p.field == "instrument_version"),
+                status=409,
+            )
+        return _render_assess(
+            request,
+            incident,
+            victim,
+            version,
+            data=request.POST,
+            problems=exc.problems,
+            note_form=note_form,
+            status=400,
+        )
+    except PermissionRefused as exc:
+        return refuse(request, str(exc))
+    text = f"Assessment saved: {assessment.score} points, {level_label(assessment.level)} risk."
+    if case is not None:
+        text += f" {case} is open for this victim with this incident linked."
+    messages.success(request, text)
+    return redirect("risk:detail", pk=assessment.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# An assessment
+
+
+def _answer_text(q: dict[str, Any] | None, answer: Any) -> str:
+    if q is None:
+        return str(answer)
+    if q["kind"] == "yes_no":
+        return "Yes" if answer == "yes" else "No"
+    if q["kind"] == "choice":
+        labels = {str(c["value"]): str(c["label"]) for c in q.get("choices", [])}
+        return labels.get(str(answer), str(answer))
+    return str(answer)
+
+
+def contribution_rows(
+    version: InstrumentVersion, contributions: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    by_key = {q["key"]: q for q in version.questions}
+    rows = []
+    for c in contributions:
+        key = str(c["question"])
+        q = by_key.get(key)
+        if key.startswith("location:"):
+            rows.append({"question": "Where it happened", "answer": c["answer"], "points": c["points"]})
+        else:
+            rows.append(
+                {
+                    "question": q["text"] if q else key,
+                    "answer": _answer_text(q, c["answer"]),
+                    "points": c["points"],
+                }
+            )
+    return rows
+
+
+def _render_detail(
+    request: AuthedRequest,
+    assessment: Assessment,
+    *,
+    review_form: ReviewForm | None = None,
+    conflict: EditConflict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    can_review = (
+        user.can("risk.review") and assessment.reviewed_at is None and assessment.completed_by_id != user.pk
+    )
+    if review_form is None and can_review:
+        review_form = ReviewForm(initial={"version": assessment.version})
+    history = [
+        a
+        for a in selectors.assessments_for_person(user, assessment.victim_id, reason=HISTORY_REASON)
+        if a.pk != assessment.pk
+    ]
+    return render(
+        request,
+        "risk/detail.html",
+        {
+            "assessment": assessment,
+            "version": assessment.instrument_version,
+            "rows": contribution_rows(assessment.instrument_version, assessment.contributions),
+            "record": assessment.victim_record,
+            "review_form": review_form if can_review else None,
+            "own": assessment.completed_by_id == user.pk,
+            "history": history[:HISTORY_ON_DETAIL],
+            "more_history": len(history) > HISTORY_ON_DETAIL,
+            "conflict": conflict,
+            "problems": review_form.problems() if review_form is not None and review_form.is_bound else [],
+        },
+        status=status,
+    )
+
+
+def _load(request: AuthedRequest, pk: int) -> Assessment:
+    try:
+        return selectors.assessment_for(request.user, pk, reason=VIEW_REASON)
+    except Assessment.DoesNotExist as exc:
+        raise Http404("No such assessment in your areas.") from exc
+
+
+@capability_required("risk.view")
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _load(request, pk))
+
+
+@capability_required("risk.review")
+@require_POST
+def review(request: AuthedRequest, pk: int) -> HttpResponse:
+    if not request.user.can("risk.view"):  # the form comes back on the assessment page
+        return refuse(request, "Your role does not give access to assessments.")
+    assessment = get_object_or_404(selectors.visible_assessments(request.user), pk=pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, _load(request, pk), review_form=form, status=400)
+    d = form.cleaned_data
+    try:
+        services.review_assessment(
+            request.user,
+            assessment,
+            expected_version=d["version"],
+            agree=d["decision"] == "agree",
+            level=d["level"] or "",
+            reason=d["reason"],
+        )
+    except EditConflict as exc:
+        fresh = _load(request, pk)
+        return _render_detail(request, fresh, conflict=exc, status=409)
+    except ValidationFailed as exc:
+        form.add_problems(exc.problems)
+        return _render_detail(request, _load(request, pk), review_form=form, status=400)
+    except PermissionRefused as exc:
+        return refuse(request, str(exc))
+    messages.success(request, "Review recorded.")
+    return redirect("risk:detail", pk=pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# A victim's history, and the supervisor's lists
+
+
+@capability_required("risk.view")
+def person_history(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=person_id)
+    found = selectors.assessments_for_person(request.user, person.pk, reason=HISTORY_REASON)
+    return render(request, "risk/person_history.html", {"person": person, "assessments": found})
+
+
+@capability_required("risk.review")
+def reviews(request: AuthedRequest) -> HttpResponse:
+    page = Paginator(selectors.awaiting_review(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    if items:
+        audit.record_reads(request.user, items, reason=REVIEWS_REASON)
+    return render(request, "risk/reviews.html", {"page": page, "items": items})
+
+
+def any_capability(
+    *capabilities: str,
+) -> Callable[[Callable[[AuthedRequest], HttpResponse]], Callable[[HttpRequest], HttpResponse]]:
+    """Like `capability_required`, for a page open to any of several capabilities."""
+
+    def decorator(view: Callable[[AuthedRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest) -> HttpResponse:
+            user = request.user
+            if not any(getattr(user, "can", lambda _c: False)(c) for c in capabilities):
+                return refuse(request, "Your role does not give access to this page.")
+            return view(request)  # type: ignore[arg-type]  # signed in: the middleware saw to it
+
+        wrapped.capability = capabilities  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+@any_capability("cases.supervise", "risk.review")
+def due(request: AuthedRequest) -> HttpResponse:
+    now = timezone.now()
+    page = Paginator(selectors.assessments_due_queryset(request.user, now), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    incidents = list(page.object_list)
+    if incidents:
+        audit.record_reads(request.user, incidents, reason="risk assessments due")
+    items = selectors.due_items(incidents, now)
+    return render(
+        request,
+        "risk/due.html",
+        {
+            "page": page,
+            "items": items,
+            "hours": RiskSettings.current().assessment_due_hours,
+            "can_assess": request.user.can("risk.assess"),
+            "assess_url": reverse("risk:assess"),
+        },
+    )
