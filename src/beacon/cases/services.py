@@ -8,6 +8,7 @@ Action plans, contacts, reviews, closure and standards policies are in `services
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -169,7 +170,7 @@ def _new_case(
 ) -> Case:
     now = timezone.now()
     case = Case(
-        reference=f"C-PENDING-{now.timestamp()}-{actor.pk}",
+        reference=f"C-PENDING-{uuid.uuid4().hex[:20]}",  # replaced once the id is known (30 chars max)
         title=title[:200],
         summary=summary,
         risk_level=level,
