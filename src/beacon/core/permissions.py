@@ -34,13 +34,17 @@ def refuse(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def capability_required(
-    capability: str,
+    *capabilities: str,
 ) -> Callable[
     [Callable[Concatenate[AuthedRequest, P], HttpResponse]],
     Callable[Concatenate[HttpRequest, P], HttpResponse],
 ]:
-    if capability not in CAPABILITIES:
-        raise KeyError(f"unknown capability {capability!r}")
+    """Guard a page: the user needs one of `capabilities` (usually just one)."""
+    if not capabilities:
+        raise TypeError("capability_required needs at least one capability")
+    for capability in capabilities:
+        if capability not in CAPABILITIES:
+            raise KeyError(f"unknown capability {capability!r}")
 
     def decorator(
         view: Callable[Concatenate[AuthedRequest, P], HttpResponse],
@@ -52,12 +56,12 @@ def capability_required(
                 from django.contrib.auth.views import redirect_to_login
 
                 return redirect_to_login(request.get_full_path())
-            if not user.can(capability):
+            if not any(user.can(c) for c in capabilities):
                 return refuse(request, "Your role does not give access to this page.")
             return view(cast(AuthedRequest, request), *args, **kwargs)
 
         # Function attribute naming the capability that guards the view (for introspection).
-        wrapped.capability = capability  # type: ignore[attr-defined]
+        wrapped.capability = capabilities[0] if len(capabilities) == 1 else capabilities  # type: ignore[attr-defined]
         return wrapped
 
     return decorator

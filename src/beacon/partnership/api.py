@@ -77,7 +77,7 @@ def _page(limit: int, offset: int) -> slice:
 
 
 def _may_see_referrals(user: User) -> None:
-    if not (user.can("partnership.refer") or user.can("partnership.shared") or user.can("cases.view")):
+    if not any(user.can(c) for c in selectors.SEE_REFERRALS):
         raise HttpError(403, "Your role does not allow this.")
 
 

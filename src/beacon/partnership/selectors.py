@@ -50,6 +50,9 @@ __all__ = [
 
 REFERRAL_RELATED = ("agency", "case", "area", "referred_by")
 
+# Referrers, the partner agencies referrals go to, and case staff (read only) see referrals.
+SEE_REFERRALS = ("partnership.refer", "partnership.shared", "cases.view")
+
 
 def agency_for(user: User) -> PartnerAgency | None:
     """A partner user's agency (by its code in `User.partner_agency`); None for anyone else."""

@@ -31,18 +31,12 @@ VIEW_REASON = "viewing referral"
 PAGE_SIZE = 25
 
 
-def _may_see_referrals(request: AuthedRequest) -> bool:
-    u = request.user
-    return u.can("partnership.refer") or u.can("partnership.shared") or u.can("cases.view")
-
-
 def _may_act(request: AuthedRequest) -> bool:
     return request.user.can("partnership.refer") or request.user.can("partnership.shared")
 
 
+@capability_required(*selectors.SEE_REFERRALS)
 def referral_list(request: AuthedRequest) -> HttpResponse:
-    if not request.user.is_authenticated or not _may_see_referrals(request):
-        return refuse(request, "Your role does not give access to referrals.")
     status = request.GET.get("status", "")
     if status not in ("", "open", *Referral.Status.values):
         status = ""
@@ -63,9 +57,6 @@ def referral_list(request: AuthedRequest) -> HttpResponse:
             "agency": selectors.agency_for(request.user),
         },
     )
-
-
-referral_list.capability = "partnership.refer | partnership.shared | cases.view"  # type: ignore[attr-defined]
 
 
 def _case_people(case: Case) -> list[tuple[str, str]]:
@@ -182,9 +173,8 @@ def _load(request: AuthedRequest, pk: int) -> Referral:
         raise Http404("No such referral.") from exc
 
 
+@capability_required(*selectors.SEE_REFERRALS)
 def referral_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    if not _may_see_referrals(request):
-        return refuse(request, "Your role does not give access to referrals.")
     return _render_detail(request, _load(request, pk))
 
 

@@ -7,8 +7,6 @@ Thin: reads through `selectors` (which log reads of assessments), writes through
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -325,26 +323,7 @@ def reviews(request: AuthedRequest) -> HttpResponse:
     return render(request, "risk/reviews.html", {"page": page, "items": items})
 
 
-def any_capability(
-    *capabilities: str,
-) -> Callable[[Callable[[AuthedRequest], HttpResponse]], Callable[[HttpRequest], HttpResponse]]:
-    """Like `capability_required`, for a page open to any of several capabilities."""
-
-    def decorator(view: Callable[[AuthedRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
-        @wraps(view)
-        def wrapped(request: HttpRequest) -> HttpResponse:
-            user = request.user
-            if not any(getattr(user, "can", lambda _c: False)(c) for c in capabilities):
-                return refuse(request, "Your role does not give access to this page.")
-            return view(request)  # type: ignore[arg-type]  # signed in: the middleware saw to it
-
-        wrapped.capability = capabilities  # type: ignore[attr-defined]
-        return wrapped
-
-    return decorator
-
-
-@any_capability("cases.supervise", "risk.review")
+@capability_required("cases.supervise", "risk.review")
 def due(request: AuthedRequest) -> HttpResponse:
     now = timezone.now()
     page = Paginator(selectors.assessments_due_queryset(request.user, now), PAGE_SIZE).get_page(
