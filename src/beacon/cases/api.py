@@ -70,6 +70,13 @@ def _visible(user: User, case_id: int) -> Case:
     return found
 
 
+def _writer(request: HttpRequest, case_id: int) -> User:
+    """The user about to change a case: 404 unless the case is in their areas."""
+    user = api_user(request)
+    _visible(user, case_id)
+    return user
+
+
 def _user(u: User | None) -> dict[str, Any] | None:
     return None if u is None else {"id": u.pk, "username": u.get_username(), "name": u.display_name}
 
@@ -264,8 +271,7 @@ def cases_detail(request: HttpRequest, case_id: int, purpose: str = "") -> dict[
 @router.patch("{int:case_id}", response=CaseStateOut, summary="Change the case record")
 @require("cases.manage")
 def cases_update(request: HttpRequest, case_id: int, payload: CaseUpdateIn) -> dict[str, Any]:
-    user = api_user(request)
-    _visible(user, case_id)
+    user = _writer(request, case_id)
     case = services.update_case(
         user,
         case_id,
@@ -284,8 +290,7 @@ def cases_update(request: HttpRequest, case_id: int, payload: CaseUpdateIn) -> d
 @router.post("{int:case_id}/level", response=CaseStateOut, summary="Change the risk level (with a reason)")
 @require("cases.manage")
 def cases_level(request: HttpRequest, case_id: int, payload: LevelIn) -> dict[str, Any]:
-    user = api_user(request)
-    _visible(user, case_id)
+    user = _writer(request, case_id)
     return _state(
         services.change_risk_level(user, case_id, payload.version, payload.risk_level, payload.reason)
     )
@@ -294,8 +299,7 @@ def cases_level(request: HttpRequest, case_id: int, payload: LevelIn) -> dict[st
 @router.post("{int:case_id}/parties", response={201: dict[str, Any]}, summary="Add a victim or perpetrator")
 @require("cases.manage")
 def cases_add_party(request: HttpRequest, case_id: int, payload: PartyIn) -> WithStatus[dict[str, Any]]:
-    user = api_user(request)
-    _visible(user, case_id)
+    user = _writer(request, case_id)
     p = services.add_party(user, case_id, payload.person_id, payload.role, payload.note)
     return WithStatus(201, {"id": p.pk, "person_id": p.person_id, "role": p.role, "note": p.note})
 
@@ -303,8 +307,7 @@ def cases_add_party(request: HttpRequest, case_id: int, payload: PartyIn) -> Wit
 @router.delete("{int:case_id}/parties/{int:party_id}", response={204: None}, summary="Remove a party")
 @require("cases.manage")
 def cases_remove_party(request: HttpRequest, case_id: int, party_id: int) -> WithStatus[None]:
-    user = api_user(request)
-    _visible(user, case_id)
+    user = _writer(request, case_id)
     services.remove_party(user, case_id, party_id)
     return WithStatus(204, None)
 
@@ -314,8 +317,7 @@ def cases_remove_party(request: HttpRequest, case_id: int, party_id: int) -> Wit
 def cases_add_incident(
     request: HttpRequest, case_id: int, payload: IncidentLinkIn
 ) -> WithStatus[dict[str, Any]]:
-    user = api_user(request)
-    _visible(user, case_id)
+    user = _writer(request, case_id)
     link = services.add_incident(user, case_id, payload.incident_id)
     return WithStatus(201, {"incident_id": link.incident_id, "reference": link.incident.reference})
 
@@ -334,8 +336,7 @@ def cases_suggestions(request: HttpRequest, case_id: int) -> list[dict[str, Any]
 @router.post("{int:case_id}/locations", response={201: dict[str, Any]}, summary="Add a location")
 @require("cases.manage")
 def cases_add_location(request: HttpRequest, case_id: int, payload: LocationIn) -> WithStatus[dict[str, Any]]:
-    user = api_user(request)
-    _visible(user, case_id)
+    user = _writer(request, case_id)
     loc = services.add_location(
         user,
         case_id,
@@ -390,8 +391,7 @@ def actions_list(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
 @router.post("{int:case_id}/actions", response={201: ActionOut}, summary="Add an action")
 @require("cases.manage")
 def actions_create(request: HttpRequest, case_id: int, payload: ActionIn) -> WithStatus[dict[str, Any]]:
-    user = api_user(request)
-    _visible(user, case_id)
+    user = _writer(request, case_id)
     a = services.add_action(
         user,
         case_id,
@@ -481,8 +481,7 @@ def contacts_list(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
 @router.post("{int:case_id}/contacts", response={201: ContactOut}, summary="Record a contact")
 @require("cases.manage")
 def contacts_create(request: HttpRequest, case_id: int, payload: ContactIn) -> WithStatus[dict[str, Any]]:
-    user = api_user(request)
-    _visible(user, case_id)
+    user = _writer(request, case_id)
     c = services.record_contact(
         user,
         case_id,
@@ -504,8 +503,7 @@ def reviews_list(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
 @router.post("{int:case_id}/reviews", response={201: ReviewOut}, summary="Record a supervisory review")
 @require("cases.supervise")
 def reviews_create(request: HttpRequest, case_id: int, payload: ReviewIn) -> WithStatus[dict[str, Any]]:
-    user = api_user(request)
-    _visible(user, case_id)
+    user = _writer(request, case_id)
     r = services.record_review(
         user, case_id, tier=payload.tier, decision=payload.decision, at=_aware(payload.at)
     )
@@ -517,8 +515,7 @@ def reviews_create(request: HttpRequest, case_id: int, payload: ReviewIn) -> Wit
 def cases_close(request: HttpRequest, case_id: int, payload: CloseIn) -> dict[str, Any]:
     """You sign it off: give the reason and when and how the victim was told (422 lists every
     problem)."""
-    user = api_user(request)
-    _visible(user, case_id)
+    user = _writer(request, case_id)
     case = services.close_case(
         user,
         case_id,
@@ -536,6 +533,5 @@ def cases_close(request: HttpRequest, case_id: int, payload: CloseIn) -> dict[st
 @router.post("{int:case_id}/reopen", response=CaseStateOut, summary="Reopen a closed case (with a reason)")
 @require("cases.manage")
 def cases_reopen(request: HttpRequest, case_id: int, payload: ReopenIn) -> dict[str, Any]:
-    user = api_user(request)
-    _visible(user, case_id)
+    user = _writer(request, case_id)
     return _state(services.reopen_case(user, case_id, payload.version, payload.reason))

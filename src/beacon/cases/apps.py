@@ -13,3 +13,9 @@ class CasesConfig(AppConfig):
 
         if person_summary not in SUMMARY_PROVIDERS:
             SUMMARY_PROVIDERS.append(person_summary)
+
+        # The incident page shows the cases that cover it, and closed cases it may reopen.
+        from beacon.cases.selectors import incident_panel
+        from beacon.core.panels import register
+
+        register("incident", "cases/_incident_panel.html", incident_panel)

@@ -404,12 +404,14 @@ def linkable_incidents(case: Case, *, limit: int = 20) -> list[tuple[Incident, s
     return out
 
 
-def closed_cases_to_reopen(incident: Incident) -> list[Case]:
+def closed_cases_to_reopen(incident: Incident, *, people: list[int] | None = None) -> list[Case]:
     """Closed cases of this incident's victims (or callers) closed within 90 days before it was
-    received: the incident page suggests reopening them."""
-    people = list(
-        IncidentPerson.objects.filter(incident=incident, role__in=VICTIM_ROLES).values_list(
-            "record__person_id", flat=True
+    received: the incident page suggests reopening them. `people`: the victims, when known."""
+    if people is None:
+        people = list(
+            IncidentPerson.objects.filter(incident=incident, role__in=VICTIM_ROLES).values_list(
+                "record__person_id", flat=True
+            )
         )
     )
     if not people:
@@ -426,7 +428,6 @@ def closed_cases_to_reopen(incident: Incident) -> list[Case]:
         .exclude(case_incidents__incident=incident)
         .distinct()
         .order_by("-closed_at")
-    )
 
 
 def reopen_prompts(case: Case) -> list[Incident]:
@@ -445,6 +446,54 @@ def reopen_prompts(case: Case) -> list[Incident]:
         .distinct()
         .order_by("-received_at")[:10]
     )
+
+def incident_panel(user: User, incident: Incident) -> dict[str, Any]:
+    """The context of `cases/_incident_panel.html` on an incident's page: the cases that cover the
+    incident, its victims' other open cases (to add it to), and their cases closed within 90 days
+    before it (to reopen). Only cases in the user's areas; the reads are logged."""
+    if not user.can("cases.view"):
+        return {"case_links": None}
+    victims = list(
+        IncidentPerson.objects.filter(incident=incident, role__in=VICTIM_ROLES).values_list(
+            "record__person_id", flat=True
+        )
+    )
+    covering = list(
+        visible_cases(user)
+        .filter(case_incidents__incident=incident)
+        .select_related("spoc")
+        .order_by("opened_at")
+    )
+    covered = {c.pk for c in covering}
+    victims_open = (
+        [
+            c
+            for c in visible_cases(user)
+            .filter(
+                status=Case.Status.OPEN, parties__role=CaseParty.Role.VICTIM, parties__person_id__in=victims
+            )
+            .select_related("spoc")
+            .distinct()
+            .order_by("opened_at")
+            if c.pk not in covered
+        ]
+        if victims
+        else []
+    )
+    to_reopen = [c for c in closed_cases_to_reopen(incident, people=victims) if user.can_see_area(c.area_id)]
+    shown = [*covering, *victims_open, *to_reopen]
+    if shown:
+        audit.record_reads(user, shown, reason=f"viewing incident {incident.reference}")
+    return {
+        "case_links": {
+            "covering": covering,
+            "victims_open": victims_open,
+            "to_reopen": to_reopen,
+            "can_manage": user.can("cases.manage"),
+            "window_days": REOPEN_WINDOW_DAYS,
+        }
+    }
+
 
 
 # ---------------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from beacon.cases.services_plan import ClosureInput
 from beacon.core import audit
 from beacon.core.errors import EditConflict, PermissionRefused, Problem, ValidationFailed
 from beacon.core.forms import GovukForm
+from beacon.core.panels import panels_for
 from beacon.core.permissions import AuthedRequest, capability_required, refuse
 from beacon.incidents.models import Incident
 from beacon.people.models import Person
@@ -68,11 +69,6 @@ def visible(request: AuthedRequest, pk: int) -> Case:
 
 def victims_of(case: Case, labels: dict[int, str]) -> list[tuple[int, str]]:
     return [(p.person_id, labels[p.person_id]) for p in case.parties.all() if p.role == CaseParty.Role.VICTIM]
-
-
-# Later domains (partnership: referrals, tools and powers, case reviews) add a panel to the case
-# page without this app importing them: (template, context function of user and case).
-CASE_PANELS: list[tuple[str, Callable[[Any, Case], dict[str, Any]]]] = []
 
 
 def detail_context(request: AuthedRequest, case: Case, **forms: Any) -> dict[str, Any]:
@@ -149,10 +145,9 @@ def detail_context(request: AuthedRequest, case: Case, **forms: Any) -> dict[str
         )
     if "action_edit_form" in forms:
         ctx["action_edit_form"] = forms["action_edit_form"]
-    ctx["case_panels"] = []
-    for template, panel in CASE_PANELS:
-        ctx.update(panel(user, case))
-        ctx["case_panels"].append(template)
+    # Later domains (partnership: referrals, tools and powers, case reviews) add their panels.
+    ctx["case_panels"], panel_context = panels_for("case", user, case)
+    ctx.update(panel_context)
     bound = [f for f in forms.values() if isinstance(f, GovukForm) and f.is_bound]
     ctx["problems"] = [p for f in bound for p in form_problems(f)]
     ctx["section_problems"] = ctx["problems"]
@@ -269,64 +264,78 @@ def _keep_input(form_cls: Any, request: AuthedRequest, prefix: str, case: Case, 
     return form
 
 
+def _versioned_save(
+    request: AuthedRequest,
+    pk: int,
+    form: Any,
+    save: Callable[[dict[str, Any]], object],
+    *,
+    success: str,
+    fields: dict[str, str] | None = None,
+    **form_kwargs: Any,
+) -> HttpResponse:
+    """A form on the case page that changes the case record itself (carrying the version loaded):
+    save it, or re-show the page with every problem (400), or, when someone saved the case since,
+    with what changed and the user's input kept (409). `fields` renames service fields to form ones."""
+    key = f"{form.prefix}_form"
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationFailed as exc:
+            names = fields or {}
+            form.add_problems([Problem(p.message, names.get(p.field, p.field)) for p in exc.problems])
+        except EditConflict as exc:
+            case = load(request, pk)
+            kept = _keep_input(type(form), request, form.prefix, case, **form_kwargs)
+            return render_detail(request, case, status=409, conflict=exc, **{key: kept})
+        else:
+            messages.success(request, success)
+            return redirect("cases:detail", pk=pk)
+    return render_detail(request, load(request, pk), status=400, **{key: form})
+
+
 @require_POST
 @capability_required("cases.manage")
 def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     case = visible(request, pk)
-    form = CaseEditForm(request.POST, prefix="edit", area_id=case.area_id)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.update_case(
-                request.user,
-                pk,
-                d["version"],
-                services.CaseUpdate(
-                    title=d["title"],
-                    summary=d["summary"],
-                    spoc_id=d["spoc"].pk,
-                    supervisor_id=d["supervisor"].pk if d["supervisor"] else None,
-                    clear_supervisor=d["supervisor"] is None,
-                    neighbourhood_id=d["neighbourhood"].pk if d["neighbourhood"] else None,
-                ),
-            )
-        except ValidationFailed as exc:
-            fields = {"spoc_id": "spoc", "supervisor_id": "supervisor", "neighbourhood_id": "neighbourhood"}
-            form.add_problems([Problem(p.message, fields.get(p.field, p.field)) for p in exc.problems])
-        except EditConflict as exc:
-            case = load(request, pk)
-            kept = _keep_input(CaseEditForm, request, "edit", case, area_id=case.area_id)
-            return render_detail(request, case, status=409, conflict=exc, edit_form=kept)
-        else:
-            messages.success(request, "Case details saved.")
-            return redirect("cases:detail", pk=pk)
-    return render_detail(request, load(request, pk), status=400, edit_form=form)
+
+    def save(d: dict[str, Any]) -> object:
+        return services.update_case(
+            request.user,
+            pk,
+            d["version"],
+            services.CaseUpdate(
+                title=d["title"],
+                summary=d["summary"],
+                spoc_id=d["spoc"].pk,
+                supervisor_id=d["supervisor"].pk if d["supervisor"] else None,
+                clear_supervisor=d["supervisor"] is None,
+                neighbourhood_id=d["neighbourhood"].pk if d["neighbourhood"] else None,
+            ),
+        )
+
+    return _versioned_save(
+        request,
+        pk,
+        CaseEditForm(request.POST, prefix="edit", area_id=case.area_id),
+        save,
+        success="Case details saved.",
+        fields={"spoc_id": "spoc", "supervisor_id": "supervisor", "neighbourhood_id": "neighbourhood"},
+        area_id=case.area_id,
+    )
 
 
 @require_POST
 @capability_required("cases.manage")
 def change_level(request: AuthedRequest, pk: int) -> HttpResponse:
     visible(request, pk)
-    form = LevelForm(request.POST, prefix="level")
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.change_risk_level(request.user, pk, d["version"], d["risk_level"], d["reason"])
-        except ValidationFailed as exc:
-            form.add_problems(exc.problems)
-        except EditConflict as exc:
-            case = load(request, pk)
-            return render_detail(
-                request,
-                case,
-                status=409,
-                conflict=exc,
-                level_form=_keep_input(LevelForm, request, "level", case),
-            )
-        else:
-            messages.success(request, "Risk level changed; the minimum standards follow the new level.")
-            return redirect("cases:detail", pk=pk)
-    return render_detail(request, load(request, pk), status=400, level_form=form)
+    return _versioned_save(
+        request,
+        pk,
+        LevelForm(request.POST, prefix="level"),
+        lambda d: services.change_risk_level(request.user, pk, d["version"], d["risk_level"], d["reason"]),
+        success="Risk level changed; the minimum standards follow the new level.",
+    )
 
 
 def _people_section(request: AuthedRequest, case_id: int, status: int = 200, **forms: Any) -> HttpResponse:
@@ -512,22 +521,10 @@ def close(request: AuthedRequest, pk: int) -> HttpResponse:
 @capability_required("cases.manage")
 def reopen(request: AuthedRequest, pk: int) -> HttpResponse:
     visible(request, pk)
-    form = ReopenForm(request.POST, prefix="reopen")
-    if form.is_valid():
-        try:
-            services.reopen_case(request.user, pk, form.cleaned_data["version"], form.cleaned_data["reason"])
-        except ValidationFailed as exc:
-            form.add_problems(exc.problems)
-        except EditConflict as exc:
-            case = load(request, pk)
-            return render_detail(
-                request,
-                case,
-                status=409,
-                conflict=exc,
-                reopen_form=_keep_input(ReopenForm, request, "reopen", case),
-            )
-        else:
-            messages.success(request, "Case reopened.")
-            return redirect("cases:detail", pk=pk)
-    return render_detail(request, load(request, pk), status=400, reopen_form=form)
+    return _versioned_save(
+        request,
+        pk,
+        ReopenForm(request.POST, prefix="reopen"),
+        lambda d: services.reopen_case(request.user, pk, d["version"], d["reason"]),
+        success="Case reopened.",
+    )

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from beacon.core import audit
 from beacon.core.errors import EditConflict, ValidationFailed
+from beacon.core.panels import panels_for
 from beacon.core.permissions import AuthedRequest, capability_required, refuse
 from beacon.incidents import selectors, services
 from beacon.incidents.forms import CloseForm, CrimeDecisionForm, ListFilterForm, SupervisionForm
@@ -108,6 +109,8 @@ def _render_detail(
     inbox_item = (
         InboxItem.objects.select_related("neighbourhood", "acknowledged_by").filter(incident=incident).first()
     )
+    # Later domains (cases: the cases covering it, closed cases to reopen) add their panels.
+    panels, panel_context = panels_for("incident", user, incident)
     return render(
         request,
         "incidents/detail.html",
@@ -125,6 +128,8 @@ def _render_detail(
             "supervision_form": supervision_form,
             "conflict": conflict,
             "problems": [p for f in bound for p in form_problems(f)],
+            "panels": panels,
+            **panel_context,
         },
         status=status,
     )

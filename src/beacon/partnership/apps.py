@@ -16,9 +16,7 @@ class PartnershipConfig(AppConfig):
             SUMMARY_PROVIDERS.append(person_summary)
 
         # The case page shows the case's referrals, tools and powers, action groups and reviews.
-        from beacon.cases.views import CASE_PANELS
+        from beacon.core.panels import register
         from beacon.partnership.selectors import case_panel
 
-        entry = ("partnership/_case_panel.html", case_panel)
-        if entry not in CASE_PANELS:
-            CASE_PANELS.append(entry)
+        register("case", "partnership/_case_panel.html", case_panel)

@@ -436,3 +436,43 @@ def test_people_search_finds_someone_to_add(
         reason=f"adding a person to case {case.reference}",
     ).exists()
     assert "Give a name" in c.get(url, **HTMX).content.decode()
+
+
+def test_incident_page_suggests_reopening_then_adding_to_the_case(
+    officer: User, sergeant: User, client_for: Callable[..., Client], case: Case, place: dict[str, Any]
+) -> None:
+    services.close_case(
+        sergeant, case.pk, case.version, services.ClosureInput("harm_stopped", timezone.localdate(), "visit")
+    )
+    victim = case.parties.get().person
+    later = f.incident(neighbourhood=place["market"], victim=victim)
+    c = client_for(officer)
+    incident_url = reverse("incidents:detail", args=[later.pk])
+    page = c.get(incident_url).content.decode()
+    assert 'data-testid="reopen-suggestion"' in page and case.reference in page
+    assert AuditEvent.objects.filter(
+        action="read", model="case", object_pk=str(case.pk), reason=f"viewing incident {later.reference}"
+    ).exists()
+    # The incident that the case covers does not suggest its own case.
+    first = case.case_incidents.get().incident
+    page = c.get(reverse("incidents:detail", args=[first.pk])).content.decode()
+    assert "reopen-suggestion" not in page and "This incident is part of" in page
+
+    case.refresh_from_db()
+    services.reopen_case(officer, case.pk, case.version, "The victim reported again")
+    page = c.get(incident_url).content.decode()
+    assert "reopen-suggestion" not in page and 'data-testid="victim-open-cases"' in page
+    r = c.post(reverse("cases:add_incident", args=[case.pk]), {"inc-incident": later.reference})
+    assert r.status_code == 302 and case.case_incidents.filter(incident=later).exists()
+    page = c.get(incident_url).content.decode()
+    assert "This incident is part of" in page and "victim-open-cases" not in page
+
+
+def test_incident_page_shows_cases_only_to_roles_that_see_cases(
+    sergeant: User, make_user: Callable[..., User], client_for: Callable[..., Client], case: Case
+) -> None:
+    # A force-wide call handler sees incidents but not cases: no cases panel at all.
+    handler = make_user(Role.CALL_HANDLER, username="ch_all", all_areas=True)
+    first = case.case_incidents.get().incident
+    page = client_for(handler).get(reverse("incidents:detail", args=[first.pk])).content.decode()
+    assert 'id="cases-title"' not in page and case.reference not in page
