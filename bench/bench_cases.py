@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import json
 import os
 import random
@@ -307,6 +308,9 @@ def bench_list(requests: int, totals: dict[str, Any]) -> bool:
     from beacon.core.models import Area, User
     from beacon.core.roles import Role
     from beacon.geography.models import Neighbourhood
+
+    # The server's own start-up, as a gunicorn worker runs it (it freezes the start-up heap).
+    importlib.import_module("beacon.wsgi")
 
     area = Area.objects.get(code="CB3")
     sergeant, _ = User.objects.get_or_create(username="bench-sergeant", defaults={"role": Role.SUPERVISOR})

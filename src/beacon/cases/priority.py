@@ -265,7 +265,7 @@ class IncidentRules:
     w: dict[str, Any]
 
 
-@dataclass
+@dataclass(slots=True)
 class IncidentFacts:
     """An unresolved incident as the list scores it: one lean row each, the day counts worked out
     in the database (`selectors.INCIDENT_FACTS`)."""
@@ -282,7 +282,7 @@ class IncidentFacts:
     assessment_overdue: bool = False  # the risk domain's rule (assessment due but not done)
 
 
-@dataclass
+@dataclass(slots=True)
 class IncidentScore:
     facts: IncidentFacts
     score: int

@@ -4,6 +4,7 @@ access log here; query counts are bounded (lists prefetch what they show)."""
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -225,13 +226,21 @@ INCIDENT_FACTS = (
 )
 
 
+@dataclass
+class ScoredIncidents:
+    top: list[IncidentScore]  # the first `limit` by the list's order (all when no limit)
+    total: int
+    red: int
+
+
 def supervisor_incidents(
-    user: User, f: SupervisorFilters, rules: IncidentRules, now: dt.datetime
-) -> list[IncidentScore]:
+    user: User, f: SupervisorFilters, rules: IncidentRules, now: dt.datetime, *, limit: int | None = None
+) -> ScoredIncidents:
     """Open ASB incidents in scope that no open case in the same scope covers (the case stands for
     them there; a case in another area does not hide an incident from this area's list), each
     scored, best first. One lean query for the incidents, one (the risk domain's rule) for which
-    of the flagged ones have waited too long for a risk assessment."""
+    of the flagged ones have waited too long for a risk assessment. All are scored and counted;
+    only the first `limit` are put in order."""
     from django.db.models import BooleanField, IntegerField, Value
     from django.db.models.functions import Greatest, TruncDate
 
@@ -280,8 +289,13 @@ def supervisor_incidents(
     scored = [score_incident(x, rules) for x in facts]
     if f.rag in RAG_BY_NAME:
         scored = [s for s in scored if s.rag == RAG_BY_NAME[f.rag]]
-    scored.sort(key=lambda s: (-s.rag, -s.score, s.facts.id))
-    return scored
+    red = sum(1 for s in scored if s.rag == RED)
+
+    def order(s: IncidentScore) -> tuple[int, int, int]:
+        return (-s.rag, -s.score, s.facts.id)
+
+    top = sorted(scored, key=order) if limit is None else heapq.nsmallest(limit, scored, key=order)
+    return ScoredIncidents(top, len(scored), red)
 
 
 def _counts(qs: QuerySet[Any] | None) -> tuple[int, int]:
@@ -311,13 +325,16 @@ def supervisor_list(
     need = page * per_page
     cases_qs = supervisor_cases(user, f, today, w) if f.kind in ("", "case") else None
     rules = incident_rules(w)
-    incidents = supervisor_incidents(user, f, rules, now) if f.kind in ("", "incident") and not f.mine else []
+    incidents = (
+        supervisor_incidents(user, f, rules, now, limit=need)
+        if f.kind in ("", "incident") and not f.mine
+        else ScoredIncidents([], 0, 0)
+    )
     # Cases: the top of the order by a top-N sort over the index alone (a covering index on
     # PostgreSQL), then a count of the same index.
     case_keys = list(cases_qs.values_list("id", "score", "rag")[:need]) if cases_qs is not None else []
     merged: list[Row] = [Row("case", k[0], k[1], k[2]) for k in case_keys] + [
-        Row("incident", s.facts.id, s.score, s.rag, incident_reasons(s.facts, rules))
-        for s in incidents[:need]
+        Row("incident", s.facts.id, s.score, s.rag, incident_reasons(s.facts, rules)) for s in incidents.top
     ]
     merged.sort(key=lambda r: (-r.rag, -r.score, 0 if r.kind == "case" else 1))
     rows = merged[(page - 1) * per_page : need]
@@ -339,7 +356,7 @@ def supervisor_list(
         if r.kind == "case":
             r.reasons = evaluate_case(r.obj, today, w, tiers.get(r.obj.pk, set())).reasons
     cases_count, red_cases = _counts(cases_qs)
-    incidents_count, red_incidents = len(incidents), sum(1 for s in incidents if s.rag == RED)
+    incidents_count, red_incidents = incidents.total, incidents.red
     red = red_cases + red_incidents
     if shown_cases:
         audit.record_reads(user, shown_cases, reason="supervisor's list")
@@ -413,7 +430,6 @@ def closed_cases_to_reopen(incident: Incident, *, people: list[int] | None = Non
                 "record__person_id", flat=True
             )
         )
-    )
     if not people:
         return []
     start = incident.received_at - dt.timedelta(days=REOPEN_WINDOW_DAYS)
@@ -428,24 +444,8 @@ def closed_cases_to_reopen(incident: Incident, *, people: list[int] | None = Non
         .exclude(case_incidents__incident=incident)
         .distinct()
         .order_by("-closed_at")
-
-
-def reopen_prompts(case: Case) -> list[Incident]:
-    """For a closed case: incidents for its victims received within 90 days after it closed."""
-    if case.status != Case.Status.CLOSED or case.closed_at is None:
-        return []
-    victims = [p.person_id for p in case.parties.all() if p.role == CaseParty.Role.VICTIM]
-    return list(
-        Incident.objects.filter(
-            people__role__in=VICTIM_ROLES,
-            people__record__person_id__in=victims,
-            received_at__gt=case.closed_at,
-            received_at__lte=case.closed_at + dt.timedelta(days=REOPEN_WINDOW_DAYS),
-        )
-        .exclude(case_links__case=case)
-        .distinct()
-        .order_by("-received_at")[:10]
     )
+
 
 def incident_panel(user: User, incident: Incident) -> dict[str, Any]:
     """The context of `cases/_incident_panel.html` on an incident's page: the cases that cover the
@@ -494,6 +494,23 @@ def incident_panel(user: User, incident: Incident) -> dict[str, Any]:
         }
     }
 
+
+def reopen_prompts(case: Case) -> list[Incident]:
+    """For a closed case: incidents for its victims received within 90 days after it closed."""
+    if case.status != Case.Status.CLOSED or case.closed_at is None:
+        return []
+    victims = [p.person_id for p in case.parties.all() if p.role == CaseParty.Role.VICTIM]
+    return list(
+        Incident.objects.filter(
+            people__role__in=VICTIM_ROLES,
+            people__record__person_id__in=victims,
+            received_at__gt=case.closed_at,
+            received_at__lte=case.closed_at + dt.timedelta(days=REOPEN_WINDOW_DAYS),
+        )
+        .exclude(case_links__case=case)
+        .distinct()
+        .order_by("-received_at")[:10]
+    )
 
 
 # ---------------------------------------------------------------------------------------------
