@@ -14,10 +14,15 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from beacon.cases import selectors
+from beacon.cases.models import Case
 from beacon.core.models import User
 from beacon.core.roles import Role
 from beacon.demo.data import ASB, CDI
+from beacon.incidents.models import Incident
 from beacon.inspections.models import Allocation, Inspection, ProgressUpdate
+from beacon.partnership.models import AgendaItem, PowerUse, Referral
+from beacon.risk.models import Assessment
 
 
 @pytest.mark.django_db
@@ -34,11 +39,31 @@ def test_demo_loads_once_with_one_login_per_role_and_plans_in_mixed_states() -> 
     assert {"red", "amber", "green", "complete", "na"} <= statuses
     assert Allocation.objects.filter(ended_by_transfer=True).exists()
     assert Allocation.objects.filter(role="supporting").exists()
-    counts = (Inspection.objects.count(), ProgressUpdate.objects.count())
+    _casework_to_show()
+    counts = (Inspection.objects.count(), ProgressUpdate.objects.count(), Case.objects.count())
     out = StringIO()
     call_command("demo", "--no-serve", stdout=out)
     assert "already present" in out.getvalue()
-    assert (Inspection.objects.count(), ProgressUpdate.objects.count()) == counts
+    assert (Inspection.objects.count(), ProgressUpdate.objects.count(), Case.objects.count()) == counts
+
+
+def _casework_to_show() -> None:
+    """The demo shows each part of case management with something in it."""
+    sergeant = User.objects.get(username="sergeant")
+    high = Case.objects.get(risk_level="high", status="open")
+    assert high.contacts.exists() and high.reviews.exists() and high.actions.count() == 3
+    assert Referral.objects.filter(case=high).exists() and PowerUse.objects.filter(case=high).exists()
+    assert Assessment.objects.filter(reviewed_by=sergeant).exists()
+    # Deepak's Medium case is Red on the sergeant's list (no first contact), above the High one.
+    listed = selectors.supervisor_list(sergeant, selectors.SupervisorFilters(kind="case"))
+    assert [(r.kind, r.obj, r.rag) for r in listed.rows][:1] == [
+        ("case", Case.objects.get(risk_level="medium"), 2)
+    ]
+    # Harriet's new incident suggests reopening her closed case.
+    closed = Case.objects.get(status="closed")
+    again = Incident.objects.get(source_system="demo", source_id="demo-8")
+    assert selectors.closed_cases_to_reopen(again) == [closed]
+    assert AgendaItem.objects.filter(case__in=[high, Case.objects.get(risk_level="medium")]).count() == 2
 
 
 def _free_port() -> int:

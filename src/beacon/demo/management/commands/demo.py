@@ -18,6 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, addr: str, no_serve: bool, **options: Any) -> None:
         from beacon.core.models import Force
+        from beacon.demo.casework import load_demo_casework
         from beacon.demo.data import DEMO_PASSWORD, FORCE, USERS, load
         from beacon.demo.intake import load_demo_intake
 
@@ -29,6 +30,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo incidents loaded ({intake['incidents']}); person index trained "
                 f"(model v{intake['model']}). Try a call from Margaret Whitfield, 07700 900123."
+            )
+        casework = load_demo_casework()
+        if casework["cases"]:
+            self.stdout.write(
+                f"Demo cases loaded ({casework['cases']}): a High case, a Medium case that is Red on the "
+                "sergeant's list, a closed case to reopen and an action group meeting."
             )
         url = f"http://{addr}/"
         self.stdout.write(f"\nBeacon is at {url}  (database: {settings.DATABASES['default']['NAME']})\n")
