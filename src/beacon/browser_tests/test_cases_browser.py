@@ -156,6 +156,24 @@ def test_a_high_assessment_opens_a_case_that_is_red_until_contact_then_reviewed_
     expect(page.locator(f'tr[data-ref="{case.reference}"]')).to_have_count(0)
     check_accessibility(page)
 
+    # She reports again: the new incident's page suggests reopening the case; once it is reopened,
+    # the incident is added to it from the incident's page.
+    again = make_incident(area=north, neighbourhood=market, victims=[("caller", victim)])
+    page.goto(f"/incidents/{again.pk}/")
+    suggestion = page.get_by_test_id("reopen-suggestion")
+    expect(suggestion).to_contain_text(case.reference)
+    check_accessibility(page)
+    suggestion.get_by_role("link", name=case.reference).click()
+    page.get_by_label("Why reopen the case").fill("She reported the group again.")
+    page.get_by_role("button", name="Reopen the case").click()
+    expect(page.get_by_test_id("status")).to_have_text("Open")
+    page.goto(f"/incidents/{again.pk}/")
+    expect(page.get_by_test_id("reopen-suggestion")).to_have_count(0)
+    check_accessibility(page)
+    page.get_by_role("button", name=f"Add this incident to {case.reference}").click()
+    expect(page.locator("#case-incidents")).to_contain_text(again.reference)
+    assert case.case_incidents.filter(incident=again).exists()
+
 
 def test_an_officer_opens_a_standard_case_by_hand_and_keeps_its_action_plan(page: Any) -> None:
     """Opening by hand (errors first), the action plan edited in place, and the standards page."""
