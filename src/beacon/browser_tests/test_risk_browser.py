@@ -1,6 +1,7 @@
-"""End-to-end: an administrator drafts a new version of the example risk instrument, tries it with
-sample answers (an HTMX preview that saves nothing), and publishes it; the version before is
-retired. Debian chromium, axe-core on every page visited."""
+"""End-to-end: an administrator drafts a new version of the example risk instrument in the structured
+editor (changing points and thresholds, adding and moving a question), tries it with sample answers
+(an HTMX preview that saves nothing), and publishes it; the version before is retired. Debian
+chromium, axe-core on every page visited."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from beacon.risk.selectors import current_version
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # The sample answers: yes to these, and the first or second choice elsewhere.
-YES = ("hate", "afraid")
+YES = ("hate", "afraid", "moved_home")
 NO = (
     "targeted_before",
     "disability_health",
@@ -63,12 +64,59 @@ def test_an_administrator_publishes_a_new_version_after_previewing_it(page: Any)
     expect(page.get_by_test_id("status")).to_have_text("Draft")
     check_accessibility(page)
 
-    # Lower the thresholds and save the draft.
-    page.get_by_label("Thresholds (JSON)").fill('{"medium": 6, "high": 12}')
-    page.get_by_label("What changed in this version").fill("Lower thresholds after the pilot")
+    # In the structured editor: more points for one question, lower thresholds, and a new question.
+    hate = page.get_by_role("group", name="Question 3", exact=True)
+    expect(hate.get_by_label("Key")).to_have_value("hate")
+    hate.get_by_label("Points for Yes").fill("5")
+    page.get_by_label("Medium at or above").fill("6")
+    page.get_by_label("High at or above").fill("5")
+    page.get_by_role("button", name="Add a question").click()
+    page.wait_for_url(re.compile(r"/risk/instruments/asb-vulnerability/2/#question-14$"))
+    expect(page.get_by_test_id("unsaved")).to_contain_text("not saved yet")
+    expect(page.get_by_label("Medium at or above")).to_have_value("6")  # what was typed is kept
+    check_accessibility(page)
+    new = page.get_by_role("group", name="Question 14", exact=True)
+    new.get_by_label("Key").fill("moved_home")
+    new.get_by_label("Question", exact=True).fill("Has the victim moved home because of it?")
+    new.get_by_label("Points for Yes").fill("2")
+    new.get_by_label("Points for No").fill("0")
+    new.get_by_label("Choice").check()  # choosing a kind reveals its settings
+    expect(new.get_by_role("group", name="Answer 1")).to_be_visible()
+    expect(new.get_by_label("Points for Yes")).to_be_hidden()
+    new.get_by_label("Yes/No").check()
+    new.get_by_role("button", name="Move question 14 up").click()
+    page.wait_for_url(re.compile(r"#question-13$"))
+    expect(page.get_by_role("group", name="Question 13", exact=True).get_by_label("Key")).to_have_value(
+        "moved_home"
+    )
+
+    page.get_by_role("button", name="Add a location weight").click()
+    page.wait_for_url(re.compile(r"#weight-3$"))
+    weight = page.get_by_role("group", name="Location weight 3")
+    expect(weight.get_by_label("Neighbourhood code")).to_be_hidden()
+    weight.get_by_label("When it applies").select_option(label="A named neighbourhood")
+    weight.get_by_label("Neighbourhood code").fill("TN1")  # shown once a named neighbourhood is chosen
+    weight.get_by_label("Points").fill("1")
+    weight.get_by_label("Label (optional)").fill("Market")
+
+    # The thresholds are the wrong way round: the summary links to the box, and nothing is saved.
     page.get_by_role("button", name="Save the draft").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("The high threshold must be above the medium one.")
+    check_accessibility(page)
+    summary.get_by_role("link", name="The high threshold must be above the medium one.").click()
+    expect(page.get_by_label("High at or above")).to_be_focused()
+    page.get_by_label("High at or above").fill("12")
+    note = page.get_by_label("What changed in this version")
+    note.fill("Lower thresholds after the pilot")
+    note.press("Enter")  # Enter in a box saves the draft (not the first button of the form)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Draft version 2 saved")
     expect(page.locator("#thresholds")).to_contain_text("Medium from 6 points; High from 12 points")
+    expect(page.locator("#questions")).to_contain_text("Has the victim moved home because of it?")
+    page.get_by_text("Definition as JSON").click()
+    expect(page.get_by_label("Version 2 as JSON, to copy into another system")).to_contain_text(
+        '"moved_home"'
+    )
     check_accessibility(page)
 
     # A sample with a question unanswered is refused, naming it; then a full one is scored.
@@ -83,7 +131,7 @@ def test_an_administrator_publishes_a_new_version_after_previewing_it(page: Any)
     page.locator("#preview").get_by_label("Neighbourhood code (optional)").fill("")
     page.locator("#preview").get_by_role("button", name="Score these answers").click()
     result = page.get_by_test_id("preview-result")
-    expect(result).to_have_text(re.compile(r"Medium: 9 points"))  # 1 + 4 + 3 + 1 under the new thresholds
+    expect(result).to_have_text(re.compile(r"High: 12 points"))  # 1 + 5 + 3 + 1 + 2 under the new thresholds
     expect(page.locator("#preview-contributions")).to_contain_text("picked on because of who they are")
     assert page.url.endswith("/risk/instruments/asb-vulnerability/2/")  # an HTMX partial, not a new page
     check_accessibility(page)
@@ -99,6 +147,9 @@ def test_an_administrator_publishes_a_new_version_after_previewing_it(page: Any)
     versions = {v.version: v for v in InstrumentVersion.objects.filter(instrument__name="asb-vulnerability")}
     assert versions[1].status == "retired" and versions[2].status == "published"
     assert versions[2].thresholds == {"medium": 6, "high": 12}
+    assert versions[2].questions[2]["points"] == {"yes": 5, "no": 0}
+    assert [q["key"] for q in versions[2].questions][-2:] == ["moved_home", "officer_view"]
+    assert versions[2].location_weights[2] == {"when": "neighbourhood:TN1", "points": 1, "label": "Market"}
     assert current_version() == versions[2]
     assert AuditEvent.objects.filter(
         model="instrumentversion", object_pk=str(versions[2].pk), reason="published"

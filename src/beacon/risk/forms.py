@@ -128,31 +128,33 @@ def _pretty(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
-class DraftForm(GovukForm):
-    """A draft version's definition as JSON, one box per part; problems name where they are."""
+DEFINITION_PARTS = ("questions", "location_weights", "thresholds")
+# What the API's version (GET /api/v1/risk/instruments/NAME/versions/N) also says: ignored when pasted.
+VERSION_DETAILS = ("instrument", "version", "status", "note", "created_at", "published_at")
 
-    questions = forms.CharField(
-        label="Questions (JSON)",
+
+def definition_json(version: InstrumentVersion) -> str:
+    """A version's definition as one JSON document: what "Edit as JSON" takes, to copy between systems."""
+    return _pretty(
+        {
+            "questions": version.questions,
+            "location_weights": version.location_weights or [],
+            "thresholds": version.thresholds,
+        }
+    )
+
+
+class DraftForm(GovukForm):
+    """A draft version's definition as one JSON document (the alternative to the structured editor,
+    to paste a definition from another system); problems name where in it they are."""
+
+    definition = forms.CharField(
+        label="Definition (JSON)",
         widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
         help_text=(
-            'A list of questions: {"key", "text", "kind": "yes_no" | "choice" | "number" | "text", '
-            '"help", "required", "points": {answer: n}, "choices": [{"value", "label"}], '
-            '"points_per_unit", "max_points", "min", "max"}.'
+            '{"questions": [...], "location_weights": [...], "thresholds": {"medium": n, "high": n}}: '
+            "what the version page shows under “Definition as JSON”, or the API gives for a version."
         ),
-    )
-    location_weights = forms.CharField(
-        label="Location weights (JSON)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
-        help_text=(
-            'A list of {"when": "neighbourhood_grade:priority" | "neighbourhood:CODE" | "local_priority", '
-            '"points": n, "label": "…"}. Every one that applies adds its points.'
-        ),
-    )
-    thresholds = forms.CharField(
-        label="Thresholds (JSON)",
-        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
-        help_text='{"medium": n, "high": n}: a total at or above a threshold gives that level.',
     )
     note = forms.CharField(label="What changed in this version", max_length=300, required=False)
     revision = forms.IntegerField(widget=forms.HiddenInput)
@@ -161,33 +163,39 @@ class DraftForm(GovukForm):
     def for_version(cls, version: InstrumentVersion) -> DraftForm:
         return cls(
             initial={
-                "questions": _pretty(version.questions),
-                "location_weights": _pretty(version.location_weights or []),
-                "thresholds": _pretty(version.thresholds),
+                "definition": definition_json(version),
                 "note": version.note,
                 "revision": version.revision,
             }
         )
 
     def parsed(self) -> dict[str, Any] | None:
-        """The three JSON boxes parsed; None (with an error on each bad box) if any is not JSON."""
-        out: dict[str, Any] = {}
-        for name in ("questions", "location_weights", "thresholds"):
-            text = self.cleaned_data.get(name) or ("[]" if name == "location_weights" else "")
-            try:
-                out[name] = json.loads(text)
-            except json.JSONDecodeError as exc:
-                self.add_error(name, f"Not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.")
-        return out if len(out) == 3 else None
+        """The document's three parts (a part left out is None, for the checks to name); None, with
+        an error on the box, if it is not JSON or not an object of those parts."""
+        text = self.cleaned_data.get("definition") or ""
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            where = f"line {exc.lineno}, column {exc.colno}"
+            self.add_error("definition", f"Not valid JSON: {exc.msg} at {where}.")
+            return None
+        if not isinstance(document, dict):
+            self.add_error("definition", 'Give an object: {"questions": ..., "location_weights": ..., ...}.')
+            return None
+        unknown = sorted(set(document) - set(DEFINITION_PARTS) - set(VERSION_DETAILS))
+        if unknown:
+            self.add_error("definition", f"Unknown part {', '.join(unknown)}.")
+            return None
+        return {part: document.get(part) for part in DEFINITION_PARTS}
 
     def add_definition_problems(self, problems: list[Problem]) -> None:
-        """Problems inside the JSON (`questions[2].kind`) go on the box that holds them."""
+        """Problems inside the document (`questions[2].kind`) go on the box, saying where they are."""
         for p in problems:
-            box = p.field.split("[", 1)[0].split(".", 1)[0]
-            if box in ("questions", "location_weights", "thresholds") and p.field != box:
-                self.add_error(box, f"{p.field}: {p.message}")
-            elif box in self.fields:
-                self.add_error(box, p.message)
+            part = p.field.split("[", 1)[0].split(".", 1)[0]
+            if part in DEFINITION_PARTS:
+                self.add_error("definition", f"{p.field}: {p.message}")
+            elif part in self.fields:
+                self.add_error(part, p.message)
             else:
                 self.add_error(None, p.message)
 

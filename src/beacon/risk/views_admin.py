@@ -1,6 +1,6 @@
 """Instrument administration: list instruments and the risk settings, create an instrument, view a
-version, draft the next version, edit it, preview it with sample answers, and publish it.
-Thin: writes through `services`."""
+version, draft the next version, edit it (the structured editor of `forms_editor`, or as JSON),
+preview it with sample answers, and publish it. Thin: writes through `services`."""
 
 from __future__ import annotations
 
@@ -19,10 +19,12 @@ from beacon.risk.forms import (
     InstrumentForm,
     PreviewLocationForm,
     SettingsForm,
+    definition_json,
     page_problems,
     posted_answers,
     question_fields,
 )
+from beacon.risk.forms_editor import DraftEditor
 from beacon.risk.models import Instrument, InstrumentVersion, RiskSettings
 from beacon.risk.views import _is_htmx, contribution_rows
 
@@ -162,26 +164,41 @@ def _render_version(
     request: AuthedRequest,
     version: InstrumentVersion,
     *,
-    form: DraftForm | None = None,
+    editor: DraftEditor | None = None,
+    json_form: DraftForm | None = None,
     preview: dict[str, Any] | None = None,
     conflict: EditConflict | None = None,
     problems: list[Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    if form is None and version.is_draft:
-        form = DraftForm.for_version(version)
+    """The version page: its definition, and for a draft an editor (the structured one, or the JSON
+    box when asked for with ?editor=json), the preview and the publish button."""
+    if problems is None:
+        if editor is not None:
+            problems = editor.problems()
+        elif json_form is not None and json_form.is_bound:
+            problems = json_form.problems()
+        else:
+            problems = []
+    if not version.is_draft:
+        editor = json_form = None
+    elif editor is None and json_form is None:
+        if request.GET.get("editor") == "json":
+            json_form = DraftForm.for_version(version)
+        else:
+            editor = DraftEditor.for_version(version)
     return render(
         request,
         "risk/version.html",
         {
             "version": version,
             "instrument": version.instrument,
-            "form": form,
+            "editor": editor,
+            "form": json_form,
+            "definition_json": definition_json(version),
             "preview": preview or _empty_preview(version),
             "conflict": conflict,
-            "problems": problems
-            if problems is not None
-            else (form.problems() if form and form.is_bound else []),
+            "problems": problems,
         },
         status=status,
     )
@@ -197,37 +214,80 @@ def _empty_preview(version: InstrumentVersion, data: Any = None) -> dict[str, An
     }
 
 
-@capability_required("risk.configure")
-@require_http_methods(["GET", "POST"])
-def version_detail(request: AuthedRequest, name: str, number: int) -> HttpResponse:
-    version = _version(name, number)
-    if request.method == "GET":
-        return _render_version(request, version)
+def _saved(request: AuthedRequest, saved: InstrumentVersion) -> HttpResponse:
+    messages.success(
+        request, f"Draft version {saved.version} saved. Try it with sample answers, then publish it."
+    )
+    return redirect("risk:version", name=saved.instrument.name, number=saved.version)
+
+
+def _save_json(request: AuthedRequest, version: InstrumentVersion) -> HttpResponse:
     form = DraftForm(request.POST)
-    if not form.is_valid():
-        return _render_version(request, version, form=form, status=400)
-    parsed = form.parsed()
+    parsed = form.parsed() if form.is_valid() else None
     if parsed is None:
-        return _render_version(request, version, form=form, status=400)
+        return _render_version(request, version, json_form=form, status=400)
     try:
         saved = services.save_draft(
             request.user,
             version,
-            questions=parsed["questions"],
-            location_weights=parsed["location_weights"],
-            thresholds=parsed["thresholds"],
+            **parsed,
             note=form.cleaned_data["note"],
             expected_revision=form.cleaned_data["revision"],
         )
     except EditConflict as exc:
-        return _render_version(request, _version(name, number), conflict=exc, status=409)
+        fresh = _version(version.instrument.name, version.version)
+        kept = DraftForm(initial={**form.cleaned_data, "revision": fresh.revision})
+        return _render_version(request, fresh, json_form=kept, conflict=exc, problems=[], status=409)
     except ValidationFailed as exc:
         form.add_definition_problems(exc.problems)
-        return _render_version(request, version, form=form, status=400)
-    messages.success(
-        request, f"Draft version {saved.version} saved. Try it with sample answers, then publish it."
-    )
-    return redirect("risk:version", name=name, number=number)
+        return _render_version(request, version, json_form=form, status=400)
+    return _saved(request, saved)
+
+
+def _save_structured(request: AuthedRequest, version: InstrumentVersion) -> HttpResponse:
+    editor = DraftEditor.from_post(request.POST)
+    action = request.POST.get("action", "save")
+    if action != "save" and version.is_draft:
+        editor.apply(action)  # a button that adds, removes or moves: show the form again, unsaved
+        return _render_version(request, version, editor=editor)
+    d = editor.definition()
+    if not editor.converted and version.is_draft:
+        # Some box is not a whole number: nothing is saved, but every other problem is named too.
+        editor.add_problems(scoring.check_definition(d.questions, d.location_weights, d.thresholds))
+        return _render_version(request, version, editor=editor, status=400)
+    try:
+        saved = services.save_draft(
+            request.user,
+            version,
+            questions=d.questions,
+            location_weights=d.location_weights,
+            thresholds=d.thresholds,
+            note=editor.note,
+            expected_revision=d.revision,
+        )
+    except EditConflict as exc:
+        # Someone saved the draft since this form was opened: theirs stays, and what this editor
+        # typed is shown again, to save over theirs (now at its new revision) once they have looked.
+        fresh = _version(version.instrument.name, version.version)
+        editor.revision = str(fresh.revision)
+        return _render_version(request, fresh, editor=editor, conflict=exc, problems=[], status=409)
+    except ValidationFailed as exc:
+        editor.add_problems(exc.problems)
+        return _render_version(request, version, editor=editor, status=400)
+    return _saved(request, saved)
+
+
+@capability_required("risk.configure")
+@require_http_methods(["GET", "POST"])
+def version_detail(request: AuthedRequest, name: str, number: int) -> HttpResponse:
+    """A version; for a draft, its editor. The structured editor's buttons post here too (add,
+    remove or move a question, an answer or a location weight) and show the form again, unsaved."""
+    version = _version(name, number)
+    if request.method == "GET":
+        return _render_version(request, version)
+    if request.POST.get("editor") == "json":
+        return _save_json(request, version)
+    return _save_structured(request, version)
 
 
 @capability_required("risk.configure")
@@ -289,8 +349,9 @@ def version_publish(request: AuthedRequest, name: str, number: int) -> HttpRespo
     except EditConflict as exc:
         return _render_version(request, _version(name, number), conflict=exc, status=409)
     except ValidationFailed as exc:
-        form = DraftForm.for_version(version) if version.is_draft else None
-        return _render_version(request, version, form=form, problems=exc.problems, status=400)
+        editor = DraftEditor.for_version(version)
+        editor.add_problems(exc.problems)  # a draft that no longer checks: each problem at its input
+        return _render_version(request, version, editor=editor, status=400)
     messages.success(
         request,
         f"Version {published.version} of {published.instrument.title} published: new assessments use it. "

@@ -1,11 +1,11 @@
 """The risk pages: who may open which, the assessment form from the version's data with errors per
 question, the assessment page (logged) with its review, the victim's history, the supervisor's
-lists (bounded queries), and the administrator's draft, preview and publish."""
+lists (bounded queries), and the administrator's draft, preview and publish (the draft editor itself
+is tested in test_editor)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +23,7 @@ from beacon.people.models import ContactRecord
 from beacon.risk import services
 from beacon.risk.models import Assessment, Instrument, InstrumentVersion
 from beacon.risk.tests.factories import HIGH, STANDARD, example_version, make_incident, person_record
+from beacon.risk.tests.test_editor import editor_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -322,17 +323,12 @@ def test_an_administrator_drafts_previews_and_publishes_a_new_version(admin_clie
     page = admin_client.get(response["Location"]).content.decode()
     assert "Edit the draft" in page and "Publish version 2" in page
 
-    questions = json.loads(json.dumps(draft.questions))
-    data = {
-        "questions": json.dumps(questions),
-        "location_weights": json.dumps(draft.location_weights),
-        "thresholds": '{"medium": 6, "high": 12}',
-        "note": "Lower thresholds",
-        "revision": "1",
-    }
-    assert admin_client.post(response["Location"], data).status_code == 302
+    fields = editor_fields(admin_client.get(response["Location"]))
+    fields.update({"thresholds-medium": "6", "thresholds-high": "12", "note": "Lower thresholds"})
+    assert admin_client.post(response["Location"], {**fields, "action": "save"}).status_code == 302
     draft.refresh_from_db()
     assert draft.thresholds == {"medium": 6, "high": 12} and draft.note == "Lower thresholds"
+    assert draft.questions == example_version().questions
 
     preview_url = reverse("risk:version_preview", args=["asb-vulnerability", 2])
     sample = {f"answer_{k}": str(v) for k, v in {**STANDARD, "hate": "yes", "afraid": "yes"}.items()}
@@ -365,25 +361,6 @@ def test_preview_problems_are_listed_and_shown_on_each_question(
         {**{f"answer_{k}": str(v) for k, v in STANDARD.items()}, "neighbourhood": "TN1", "in_priority": "on"},
     ).content.decode()
     assert "<html" in whole and "Standard: 3 points" in whole
-
-
-def test_draft_problems_are_named_on_the_box_that_holds_them(admin_client: Client) -> None:
-    admin_client.post(reverse("risk:new_draft", args=["asb-vulnerability"]))
-    url = reverse("risk:version", args=["asb-vulnerability", 2])
-    bad = {
-        "questions": '[{"key": "a", "text": "A?", "kind": "scale"}]',
-        "location_weights": "[",
-        "thresholds": '{"medium": 5, "high": 1}',
-        "revision": "1",
-    }
-    response = admin_client.post(url, bad)
-    html = response.content.decode()
-    assert response.status_code == 400
-    assert "Not valid JSON" in html and 'href="#id_location_weights"' in html
-    bad["location_weights"] = "[]"
-    html = admin_client.post(url, bad).content.decode()
-    assert "questions[1].kind: Kind must be one of" in html and "thresholds.high: The high threshold" in html
-    assert InstrumentVersion.objects.get(version=2).revision == 1
 
 
 def test_a_published_version_has_no_editor_and_cannot_be_published_again(admin_client: Client) -> None:
