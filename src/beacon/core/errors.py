@@ -47,15 +47,22 @@ class ValidationFailed(Exception):
 class EditConflict(Exception):
     """Someone else saved the record after this editor loaded it; the save was refused.
 
-    `changes` maps each field the other person changed to [value this editor saw, value now saved].
+    `changes` maps each field the other person changed to [value this editor saw, value now saved]
+    (field names and stored values: the API's contract); `shown` is the same for people (field
+    labels, choices and related records by name), when the raiser worked it out.
     """
 
     record: str
     changed_by: str
     changes: dict[str, list[Any]]
+    shown: dict[str, list[Any]] = field(default_factory=dict)
+
+    @property
+    def for_people(self) -> dict[str, list[Any]]:
+        return self.shown or self.changes
 
     def __str__(self) -> str:
-        fields = ", ".join(self.changes) or "the record"
+        fields = ", ".join(self.for_people) or "the record"
         return (
             f"{self.record} was changed by {self.changed_by} after you opened it ({fields}). "
             "Your changes were not saved: review theirs and try again."

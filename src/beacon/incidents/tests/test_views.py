@@ -478,7 +478,7 @@ def test_a_stale_close_shows_the_conflict_and_nothing_is_closed(
         {"version": str(incident.version), "closure_code": "advice-given", "closing_note": "Advised"},
     )
     html = r.content.decode()
-    assert r.status_code == 409 and "Your changes were not saved" in html and "crime_reference" in html
+    assert r.status_code == 409 and "Your changes were not saved" in html and "Crime reference" in html
     assert "Advised</textarea>" in html  # what they wrote is kept to try again
     incident.refresh_from_db()
     assert incident.status == Incident.Status.OPEN
