@@ -22,7 +22,7 @@ from ninja import Status as WithStatus
 from ninja.errors import HttpError
 
 from beacon.cases import selectors, services
-from beacon.cases.due import report
+from beacon.cases.due import as_of_problem, report
 from beacon.cases.models import Action, Case, CaseContact, SupervisoryReview
 from beacon.cases.schemas import (
     ActionIn,
@@ -47,6 +47,7 @@ from beacon.cases.schemas import (
 )
 from beacon.core import audit
 from beacon.core.api_auth import api_user, require
+from beacon.core.errors import ValidationFailed
 from beacon.core.models import User
 
 router = Router(tags=["Cases"])
@@ -68,6 +69,14 @@ def _visible(user: User, case_id: int) -> Case:
     if found is None:
         raise HttpError(404, f"No case has id {case_id}.")
     return found
+
+
+def _reader(request: HttpRequest, case_id: int, reason: str) -> Case:
+    """A case in the user's areas for a read of part of it (404 otherwise); the read is logged."""
+    user = api_user(request)
+    case = _visible(user, case_id)
+    audit.record_read(user, case, reason=reason)
+    return case
 
 
 def _writer(request: HttpRequest, case_id: int) -> User:
@@ -220,10 +229,13 @@ def cases_due(
     request: HttpRequest, as_of: dt.date | None = None, offset: int = 0, limit: int = 1000
 ) -> dict[str, Any]:
     """Open cases in your areas (by id; `limit` at most 5000) with each standard's due date and
-    state (met | overdue | due_soon | not_due) as at `as_of` (default today)."""
+    state (met | overdue | due_soon | not_due) as at `as_of` (today or later; default today)."""
     user = api_user(request)
+    today = timezone.localdate()
+    if problem := as_of_problem(as_of or today, today):
+        raise ValidationFailed.one(problem, "as_of")
     header, cases, totals = report(
-        as_of or timezone.localdate(), user=user, offset=max(0, offset), limit=max(1, min(limit, DUE_MAX))
+        as_of or today, user=user, offset=max(0, offset), limit=max(1, min(limit, DUE_MAX))
     )
     listed, shown = [], []
     for c in cases:
@@ -232,6 +244,41 @@ def cases_due(
     if shown:
         audit.record_reads(user, shown, reason="minimum standards due")
     return {**header, "cases": listed, "totals": totals}
+
+
+@router.get(
+    "for-incident/{int:incident_id}",
+    response=dict[str, Any],
+    summary="The cases an incident belongs to or may join or reopen",
+)
+@require("cases.view")
+def cases_for_incident(request: HttpRequest, incident_id: int) -> dict[str, Any]:
+    """As the incident's page shows them: open or closed cases covering it; its victim's open cases
+    that do not cover it yet; its victim's cases closed within 90 days before it (to reopen). Only
+    cases in your areas; each case listed is written to the access log."""
+    from beacon.incidents.selectors import visible_to
+
+    user = api_user(request)
+    incident = visible_to(user).filter(pk=incident_id).first()
+    if incident is None:
+        raise HttpError(404, f"No incident has id {incident_id}.")
+    panel = selectors.incident_panel(user, incident)["case_links"]
+
+    def brief(c: Case) -> dict[str, Any]:
+        return {
+            "id": c.pk,
+            "reference": c.reference,
+            "status": c.status,
+            "risk_level": c.risk_level,
+            "closed_at": c.closed_at,
+        }
+
+    return {
+        "incident": incident.reference,
+        "covering": [brief(c) for c in panel["covering"]],
+        "victims_open": [brief(c) for c in panel["victims_open"]],
+        "to_reopen": [brief(c) for c in panel["to_reopen"]],
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,8 +372,14 @@ def cases_add_incident(
 @router.get("{int:case_id}/suggestions", response=list[dict[str, Any]], summary="Incidents that may belong")
 @require("cases.view")
 def cases_suggestions(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
-    """Later incidents for the same victim, at the same address or within 50 m, not yet linked."""
-    case = _visible(api_user(request), case_id)
+    """Later incidents for the same victim, at the same address or within 50 m, not yet linked; for a
+    closed case, incidents for its victim within 90 days of closing (why: "reopen")."""
+    case = _reader(request, case_id, "suggested incidents")
+    if case.status == Case.Status.CLOSED:
+        return [
+            {"incident_id": i.pk, "reference": i.reference, "received_at": i.received_at, "why": "reopen"}
+            for i in selectors.reopen_prompts(case, api_user(request))
+        ]
     return [
         {"incident_id": i.pk, "reference": i.reference, "received_at": i.received_at, "why": why}
         for i, why in selectors.linkable_incidents(case)
@@ -384,7 +437,7 @@ def _action(a: Action) -> dict[str, Any]:
 @router.get("{int:case_id}/actions", response=list[ActionOut], summary="The case's action plan")
 @require("cases.view")
 def actions_list(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
-    case = _visible(api_user(request), case_id)
+    case = _reader(request, case_id, "action plan")
     return [_action(a) for a in case.actions.select_related("owner").order_by("due_on", "id")]
 
 
@@ -415,7 +468,10 @@ def _visible_action(user: User, action_id: int) -> Action:
 @router.get("actions/{int:action_id}", response=ActionOut, summary="One action")
 @require("cases.view")
 def actions_detail(request: HttpRequest, action_id: int) -> dict[str, Any]:
-    return _action(_visible_action(api_user(request), action_id))
+    user = api_user(request)
+    action = _visible_action(user, action_id)
+    audit.record_read(user, Case(pk=action.case_id), reason=f"action {action.pk}")
+    return _action(action)
 
 
 @router.patch("actions/{int:action_id}", response=ActionOut, summary="Change or complete an action")
@@ -472,9 +528,7 @@ def _review(r: SupervisoryReview) -> dict[str, Any]:
 @router.get("{int:case_id}/contacts", response=list[ContactOut], summary="Contacts with the victim")
 @require("cases.view")
 def contacts_list(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
-    user = api_user(request)
-    case = _visible(user, case_id)
-    audit.record_read(user, case, reason="contacts with the victim")
+    case = _reader(request, case_id, "contacts with the victim")
     return [_contact(c) for c in case.contacts.select_related("by").order_by("at", "id")]
 
 
@@ -496,7 +550,7 @@ def contacts_create(request: HttpRequest, case_id: int, payload: ContactIn) -> W
 @router.get("{int:case_id}/reviews", response=list[ReviewOut], summary="Supervisory reviews")
 @require("cases.view")
 def reviews_list(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
-    case = _visible(api_user(request), case_id)
+    case = _reader(request, case_id, "supervisory reviews")
     return [_review(r) for r in case.reviews.select_related("by").order_by("at", "id")]
 
 

@@ -14,6 +14,13 @@ class CasesConfig(AppConfig):
         if person_summary not in SUMMARY_PROVIDERS:
             SUMMARY_PROVIDERS.append(person_summary)
 
+        # A victim's new or ended flag (vulnerable, repeat) changes their open cases' priority.
+        from beacon.cases.services import refresh_cases_of
+        from beacon.people.services import FLAG_LISTENERS
+
+        if refresh_cases_of not in FLAG_LISTENERS:
+            FLAG_LISTENERS.append(refresh_cases_of)
+
         # The incident page shows the cases that cover it, and closed cases it may reopen.
         from beacon.cases.selectors import incident_panel
         from beacon.core.panels import register

@@ -10,6 +10,10 @@ date, streamed as one JSON object (a stable contract, see docs/adr/0008):
 `state` is met | overdue | due_soon | not_due; `due` is null only for the update contact before the
 first contact. Review tiers the case's level does not require are left out.
 
+The report looks forward from the records as they are now (today, or a later date: "what will be
+overdue by Friday"). A date in the past is refused: the cases open then, and the contacts and reviews
+made by then, are not reconstructed, so such a report would mix today's records with an old date.
+
 Dates, days overdue, score and RAG are worked out in the database (the same expressions as the
 supervisor's list, `priority.annotate_cases`); this module only names each standard's state, so
 the whole force streams in seconds.
@@ -79,6 +83,16 @@ def _count(totals: dict[str, Any], rag: int, states: list[tuple[str, str | None,
     for standard, _due, state in states:
         if state == "overdue" or state == "due_soon":
             totals[state][standard] += 1
+
+
+def as_of_problem(as_of: dt.date, today: dt.date) -> str:
+    """Why `as_of` cannot be reported on ("" when it can)."""
+    if as_of < today:
+        return (
+            f"The report looks forward from today ({today.isoformat()}): give today or a later date, "
+            f"not {as_of.isoformat()}."
+        )
+    return ""
 
 
 def _header(as_of: dt.date) -> tuple[dict[str, Any], dict[str, Any]]:

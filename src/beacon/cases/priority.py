@@ -271,7 +271,7 @@ class IncidentFacts:
     in the database (`selectors.INCIDENT_FACTS`)."""
 
     id: int
-    received_days: int  # whole days since it was received
+    days_past_assessment_due: int  # whole days since its risk assessment was due (received + hours)
     repeat_victim: bool
     vulnerable_victim: bool
     hate_related: bool
@@ -279,6 +279,7 @@ class IncidentFacts:
     response_grade_id: int | None
     waiting: bool  # in the team's inbox, not acknowledged
     unack_days: int  # days in the inbox past the acknowledgement time (0: not overdue)
+    covered: bool = False  # an open case in the list's areas covers it (listed only while Red)
     assessment_overdue: bool = False  # the risk domain's rule (assessment due but not done)
 
 
@@ -292,7 +293,7 @@ class IncidentScore:
 def score_incident(x: IncidentFacts, rules: IncidentRules) -> IncidentScore:
     """The score and RAG (called for every unresolved incident in scope: kept lean)."""
     iw = rules.w["incident"]
-    unassessed = max(x.received_days, 1) if x.assessment_overdue else 0
+    unassessed = max(x.days_past_assessment_due, 1) if x.assessment_overdue else 0
     score = int(iw["base"]) + rules.grade_points.get(x.response_grade_id or 0, 0)
     flags = iw["flags"]
     if x.repeat_victim:
@@ -327,7 +328,7 @@ def incident_reasons(x: IncidentFacts, rules: IncidentRules) -> list[str]:
     elif x.waiting:
         reasons.append("Waiting in the team's inbox")
     if x.assessment_overdue:
-        reasons.append(f"Risk assessment overdue by {_days(max(x.received_days, 1))}")
+        reasons.append(f"Risk assessment overdue by {_days(max(x.days_past_assessment_due, 1))}")
     if x.vulnerable_victim:
         reasons.append("Vulnerable victim")
     if x.repeat_victim:
@@ -338,4 +339,6 @@ def incident_reasons(x: IncidentFacts, rules: IncidentRules) -> list[str]:
         reasons.append("Local priority")
     if (x.response_grade_id or 0) in rules.grade_points:
         reasons.append(f"Graded {rules.grade_labels.get(x.response_grade_id or 0, 'urgent')}")
+    if x.covered:
+        reasons.append("Part of an open case: listed here too until this is put right")
     return reasons or ["Unresolved ASB incident"]

@@ -215,7 +215,7 @@ def supervisor_cases(user: User, f: SupervisorFilters, today: dt.date, w: dict[s
 
 INCIDENT_FACTS = (
     "id",
-    "received_days",
+    "days_past_assessment_due",
     "repeat_victim",
     "vulnerable_victim",
     "hate_related",
@@ -223,6 +223,7 @@ INCIDENT_FACTS = (
     "response_grade_id",
     "waiting",
     "unack_days",
+    "covered",
 )
 
 
@@ -245,6 +246,7 @@ def supervisor_incidents(
     from django.db.models.functions import Greatest, TruncDate
 
     from beacon.cases.priority import DaysBefore
+    from beacon.risk.models import RiskSettings
     from beacon.risk.selectors import assessments_due_queryset
 
     covered = CaseIncident.objects.filter(incident=OuterRef("pk"))
@@ -256,12 +258,25 @@ def supervisor_incidents(
         covered = covered.filter(open_in_area__isnull=False)
     qs = _scope(user, Incident.objects.filter(status=Incident.Status.OPEN, is_asb=True), f)
     today = timezone.localdate(now)
+    # Days an assessment is overdue: from the day it was received to the day `hours` ago.
+    assessment_clock = timezone.localdate(
+        now - dt.timedelta(hours=RiskSettings.current().assessment_due_hours)
+    )
     ack_cutoff = now - dt.timedelta(hours=IntakeSettings.current().acknowledge_within_hours)
     waiting = Q(inbox_item__isnull=False, inbox_item__acknowledged_at__isnull=True)
+    # An incident an open case covers is shown through the case, unless it could be Red itself (a
+    # team has not acknowledged it in time, or its victim has not been assessed in time): then it
+    # stays on the list until that is put right.
+    may_be_red = (
+        Q(repeat_victim=True)
+        | Q(vulnerable_victim=True)
+        | (waiting & Q(inbox_item__placed_at__lt=ack_cutoff))
+    )
     rows = (
-        qs.filter(~Exists(covered))
+        qs.annotate(covered=Exists(covered))
+        .filter(Q(covered=False) | may_be_red)
         .annotate(
-            received_days=DaysBefore(TruncDate("received_at"), today),
+            days_past_assessment_due=DaysBefore(TruncDate("received_at"), assessment_clock),
             waiting=When_(When(waiting, then=Value(True)), default=Value(False), output_field=BooleanField()),
             unack_days=When_(
                 When(
@@ -286,7 +301,7 @@ def supervisor_incidents(
         overdue = set(due.values_list("pk", flat=True))
         for x in facts:
             x.assessment_overdue = x.id in overdue
-    scored = [score_incident(x, rules) for x in facts]
+    scored = [s for s in (score_incident(x, rules) for x in facts) if not s.facts.covered or s.rag == RED]
     if f.rag in RAG_BY_NAME:
         scored = [s for s in scored if s.rag == RAG_BY_NAME[f.rag]]
     red = sum(1 for s in scored if s.rag == RED)
@@ -495,13 +510,17 @@ def incident_panel(user: User, incident: Incident) -> dict[str, Any]:
     }
 
 
-def reopen_prompts(case: Case) -> list[Incident]:
-    """For a closed case: incidents for its victims received within 90 days after it closed."""
+def reopen_prompts(case: Case, user: User | None = None) -> list[Incident]:
+    """For a closed case: incidents for its victims received within 90 days after it closed (those
+    in the user's areas, when given)."""
     if case.status != Case.Status.CLOSED or case.closed_at is None:
         return []
+    from beacon.incidents.selectors import visible_to
+
     victims = [p.person_id for p in case.parties.all() if p.role == CaseParty.Role.VICTIM]
+    incidents = visible_to(user) if user is not None else Incident.objects.all()
     return list(
-        Incident.objects.filter(
+        incidents.filter(
             people__role__in=VICTIM_ROLES,
             people__record__person_id__in=victims,
             received_at__gt=case.closed_at,

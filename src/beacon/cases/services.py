@@ -26,6 +26,7 @@ from beacon.cases.models import (
     StandardsPolicy,
     SupervisoryReview,
 )
+from beacon.cases.reference import REOPEN_WINDOW_DAYS
 from beacon.cases.standards import DUE_FIELDS, DueInputs, compute_dues, current_policy, weights
 from beacon.core import audit
 from beacon.core.concurrency import check_version
@@ -89,6 +90,23 @@ def refresh(case: Case, policy: StandardsPolicy | None = None) -> None:
         + (int(w["repeat"]) if repeat else 0)
         + (int(w["vulnerable"]) if vulnerable else 0)
     )
+
+
+def refresh_cases_of(person_id: int) -> int:
+    """A person's flags changed: their open cases as victim recompute their repeat and vulnerable
+    markers and base score (derived fields only; versions stay). Returns how many changed."""
+    changed = 0
+    for case in Case.objects.filter(
+        status=Case.Status.OPEN, parties__person_id=person_id, parties__role=CaseParty.Role.VICTIM
+    ).distinct():
+        before = audit.snapshot(case)
+        refresh(case)
+        if audit.diff(before, audit.snapshot(case)):
+            case.updated_at = timezone.now()
+            case.save(update_fields=list(DERIVED_FIELDS))
+            audit.record_update(None, case, before, reason=f"person {person_id}'s flags changed")
+            changed += 1
+    return changed
 
 
 DERIVED_FIELDS = (
@@ -286,6 +304,9 @@ def open_case_from_assessment(actor: User, assessment: Assessment) -> Case | Non
         else:
             touch(actor, case, reason=f"assessment {assessment.pk}")
         return case
+    recent = _recently_closed(victim)
+    if recent is not None and actor.can_see_area(recent.area_id):
+        return _reopen_for_assessment(actor, recent, assessment, level)
     area, neighbourhood = _place(actor, assessment.area, assessment.neighbourhood, incident)
     title = (
         f"{RiskLevel(level).label} risk: {incident.reference}"
@@ -311,6 +332,41 @@ def open_case_from_assessment(actor: User, assessment: Assessment) -> Case | Non
     refresh(case)
     case.save()
     audit.record_create(actor, case, reason=f"assessment {assessment.pk} scored {level}")
+    return case
+
+
+def _recently_closed(victim: Person) -> Case | None:
+    """The victim's case closed most recently, if within the reopening window (90 days)."""
+    since = timezone.now() - dt.timedelta(days=REOPEN_WINDOW_DAYS)
+    return (
+        Case.objects.filter(
+            status=Case.Status.CLOSED,
+            closed_at__gte=since,
+            parties__role=CaseParty.Role.VICTIM,
+            parties__person=victim,
+        )
+        .order_by("-closed_at", "-id")
+        .first()
+    )
+
+
+def _reopen_for_assessment(actor: User, closed: Case, assessment: Assessment, level: str) -> Case:
+    """A Medium or High assessment within 90 days of the victim's case closing reopens that case
+    (rather than opening a second one), at the assessment's level, with the incident added."""
+    label = RiskLevel(level).label
+    reopen_case(
+        actor,
+        closed.pk,
+        None,
+        f"Assessment {assessment.pk} scored {label} within {REOPEN_WINDOW_DAYS} days of the case closing.",
+    )
+    case = lock(closed.pk)
+    before = audit.snapshot(case)
+    if assessment.incident is not None and _link_incident(actor, case, assessment.incident):
+        _add_location_from_incident(actor, case, assessment.incident)
+    case.risk_level = level
+    _history(actor, case, level, f"Reopened from assessment {assessment.pk}.", assessment)
+    _save(actor, case, before, reason=f"assessment {assessment.pk}")
     return case
 
 
@@ -463,6 +519,53 @@ def update_case(actor: User, case_id: int, expected_version: int | None, data: C
 
 
 @transaction.atomic
+def follow_assessment_review(actor: User, assessment: Assessment, previous_level: str) -> Case | None:
+    """After a supervisor reviewed an assessment: the open case whose level it set follows the
+    review. A supervisor who lowered the level lowers the case's level too (with the review's reason
+    in the risk history), as long as no later assessment or change has set it since; and a case with
+    no supervising officer gets the reviewing supervisor. (Raising is `open_case_from_assessment`.)"""
+    latest = (
+        RiskLevelChange.objects.filter(
+            case__status=Case.Status.OPEN, case__parties__person_id=assessment.victim_id
+        )
+        .filter(assessment=assessment)
+        .values_list("case_id", flat=True)
+        .first()
+    )
+    if latest is None:
+        return None
+    case = lock(latest)
+    before = audit.snapshot(case)
+    history = list(case.risk_history.order_by("-at", "-id")[:2])
+    level = assessment.effective_level
+    changed = False
+    if (
+        history
+        and history[0].assessment_id == assessment.pk
+        and LEVEL_ORDER[level] < LEVEL_ORDER[previous_level]
+        and case.risk_level == previous_level
+    ):
+        # Not below the level the case had before this assessment raised it.
+        if len(history) > 1 and LEVEL_ORDER[history[1].level] > LEVEL_ORDER[level]:
+            level = history[1].level
+        if level != case.risk_level:
+            case.risk_level = level
+            _history(
+                actor,
+                case,
+                level,
+                f"Supervisor's review of assessment {assessment.pk}: {assessment.review_reason}",
+                assessment,
+            )
+            changed = True
+    if case.supervisor_id is None:
+        case.supervisor = actor
+        changed = True
+    if changed:
+        _save(actor, case, before, reason=f"review of assessment {assessment.pk}")
+    return case
+
+
 def change_risk_level(
     actor: User, case_id: int, expected_version: int | None, level: str, reason: str
 ) -> Case:

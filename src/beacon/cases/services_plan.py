@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from beacon.cases.models import (
@@ -34,6 +34,7 @@ from beacon.core import audit
 from beacon.core.concurrency import check_version
 from beacon.core.errors import PermissionRefused, Problem, ValidationFailed
 from beacon.core.models import User
+from beacon.core.roles import Rank, holds_rank
 
 
 def _services() -> Any:
@@ -191,6 +192,13 @@ def record_contact(
     return contact
 
 
+# The rank a review tier needs (a sergeant's review: any supervisor, acting sergeants included).
+TIER_RANK = {
+    ReviewTier.INSPECTOR.value: Rank.INSPECTOR.value,
+    ReviewTier.CHIEF_INSPECTOR.value: Rank.CHIEF_INSPECTOR.value,
+}
+
+
 @transaction.atomic
 def record_review(
     actor: User, case_id: int, *, tier: str, decision: str, at: dt.datetime | None = None
@@ -201,6 +209,15 @@ def record_review(
     problems: list[Problem] = []
     if tier not in ReviewTier.values:
         problems.append(Problem("Choose the tier: sergeant, inspector or chief inspector.", "tier"))
+    elif tier in TIER_RANK and not holds_rank(actor.rank, TIER_RANK[tier]):
+        held = actor.get_rank_display() if actor.rank else "no rank recorded"
+        problems.append(
+            Problem(
+                f"Only an officer of {ReviewTier(tier).label.lower()} rank or above records a "
+                f"{ReviewTier(tier).label.lower()}'s review (your account: {held}).",
+                "tier",
+            )
+        )
     if not decision.strip():
         problems.append(Problem("Record what was reviewed and decided.", "decision"))
     when = _when(at, case, "at", problems)
@@ -340,6 +357,36 @@ def publish_policy(
     return policy
 
 
+def _reread_flags(cases: list[Case]) -> None:
+    """The repeat and vulnerable markers of a chunk of cases from their victims' open flags and
+    their incidents, as `refresh` works them out for one case (three queries a chunk)."""
+    from beacon.incidents.models import Incident
+    from beacon.people.selectors import open_flags
+
+    victims: dict[int, list[int]] = {}
+    for case_id, person_id in CaseParty.objects.filter(
+        case__in=cases, role=CaseParty.Role.VICTIM
+    ).values_list("case_id", "person_id"):
+        victims.setdefault(case_id, []).append(person_id)
+    flags = open_flags(sorted({p for ps in victims.values() for p in ps}))
+    repeat_incidents, vulnerable_incidents = set(), set()
+    for case_id, repeat, vulnerable in (
+        Incident.objects.filter(case_links__case__in=cases)
+        .filter(Q(repeat_victim=True) | Q(vulnerable_victim=True))
+        .values_list("case_links__case_id", "repeat_victim", "vulnerable_victim")
+    ):
+        if repeat:
+            repeat_incidents.add(case_id)
+        if vulnerable:
+            vulnerable_incidents.add(case_id)
+    for c in cases:
+        views = [v for p in victims.get(c.pk, []) for v in flags.get(p, [])]
+        c.repeat_victim = c.pk in repeat_incidents or any(v.kind == "repeat-victim" for v in views)
+        c.vulnerable_victim = c.pk in vulnerable_incidents or any(
+            v.kind.startswith("vulnerable") for v in views
+        )
+
+
 def recompute_open_cases(policy: StandardsPolicy | None = None, *, chunk: int = 2000) -> int:
     """Recompute every open case's due dates and base score under `policy` (the newest by default),
     in chunks; returns how many cases were updated. Derived fields only: versions stay."""
@@ -371,6 +418,7 @@ def recompute_open_cases(policy: StandardsPolicy | None = None, *, chunk: int = 
             .annotate(last=Max("at"))
         ):
             reviews.setdefault(row["case_id"], {})[row["tier"]] = row["last"]
+        _reread_flags(cases)
         for c in cases:
             dues = compute_dues(
                 policy,
@@ -383,5 +431,7 @@ def recompute_open_cases(policy: StandardsPolicy | None = None, *, chunk: int = 
                 + (int(w["repeat"]) if c.repeat_victim else 0)
                 + (int(w["vulnerable"]) if c.vulnerable_victim else 0)
             )
-        Case.objects.bulk_update(cases, [*DUE_FIELDS, "base_score"], batch_size=500)
+        Case.objects.bulk_update(
+            cases, [*DUE_FIELDS, "base_score", "repeat_victim", "vulnerable_victim"], batch_size=500
+        )
         done += len(cases)

@@ -106,7 +106,7 @@ def detail_context(request: AuthedRequest, case: Case, **forms: Any) -> dict[str
         "can_manage": can_manage and is_open,
         "can_supervise": can_supervise and is_open,
         "suggestions": selectors.linkable_incidents(case) if can_manage and is_open else [],
-        "reopen_prompts": selectors.reopen_prompts(case),
+        "reopen_prompts": selectors.reopen_prompts(case, user),
         "closure_reason_label": dict(CLOSURE_REASONS).get(case.closure_reason, case.closure_reason),
         "victim_told_label": dict(VICTIM_TOLD_METHODS).get(case.victim_told_how, case.victim_told_how),
         "conflict": forms.pop("conflict", None),

@@ -30,6 +30,7 @@ from beacon.cases.models import Action, StandardsPolicy
 from beacon.cases.standards import current_policy, weights
 from beacon.cases.views import detail_context, is_htmx, load, render_detail, victims_of, visible
 from beacon.core.errors import EditConflict, PermissionRefused, Problem, ValidationFailed
+from beacon.core.panels import panels_for
 from beacon.core.permissions import AuthedRequest, capability_required, refuse
 
 SUPERVISOR_PAGE_SIZE = 25
@@ -245,6 +246,8 @@ def supervisor(request: AuthedRequest) -> HttpResponse:
         page_no = 1
     result = selectors.supervisor_list(request.user, filters, page=page_no, per_page=SUPERVISOR_PAGE_SIZE)
     query = urlencode([(k, str(v)) for k, v in request.GET.items() if k != "page"])
+    # Later domains (partnership: ASB case review thresholds met, reviews overdue) add panels.
+    panels, panel_context = panels_for("supervisor", request.user, filters)
     return render(
         request,
         "cases/supervisor.html",
@@ -254,6 +257,8 @@ def supervisor(request: AuthedRequest) -> HttpResponse:
             "query": query,
             "filtered": bool(query),
             "problems": form_problems(form) if form.is_bound and form.errors else [],
+            "panels": panels,
+            **panel_context,
         },
     )
 

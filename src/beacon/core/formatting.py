@@ -32,3 +32,8 @@ MONTH_NUMBERS: dict[str, int] = {
 def short_date(d: date | None, empty: str = "") -> str:
     """'30 Sep 2024' as board papers print dates (no leading zero, English month whatever the locale)."""
     return f"{d.day} {MONTH_ABBREVIATIONS[d.month - 1]} {d.year}" if d else empty
+
+
+def key_label(key: str) -> str:
+    """A data key as a heading: "case_review_threshold" → "Case review threshold"."""
+    return key.replace("_", " ").capitalize()

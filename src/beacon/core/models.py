@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
-from beacon.core.roles import Role, has_capability
+from beacon.core.roles import Rank, Role, has_capability
 
 
 class Force(models.Model):
@@ -44,6 +44,12 @@ class User(AbstractUser):
     )
     areas = models.ManyToManyField(Area, blank=True, related_name="users")
     all_areas = models.BooleanField(default=False, help_text="Works across the whole force.")
+    rank = models.CharField(
+        max_length=30,
+        choices=Rank.choices,
+        blank=True,
+        help_text="Police rank; blank for staff and partners.",
+    )
     partner_agency = models.CharField(max_length=200, blank=True)
 
     def can(self, capability: str) -> bool:

@@ -18,6 +18,27 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Administrator"
 
 
+class Rank(models.TextChoices):
+    """Police rank, where it matters (who may record an inspector's or chief inspector's review).
+    Police staff and partners have none."""
+
+    CONSTABLE = "constable", "Constable"
+    SERGEANT = "sergeant", "Sergeant"
+    INSPECTOR = "inspector", "Inspector"
+    CHIEF_INSPECTOR = "chief_inspector", "Chief inspector"
+    SUPERINTENDENT = "superintendent", "Superintendent"
+    CHIEF_SUPERINTENDENT = "chief_superintendent", "Chief superintendent"
+    CHIEF_OFFICER = "chief_officer", "Chief officer"
+
+
+RANK_ORDER = {rank.value: i for i, rank in enumerate(Rank)}
+
+
+def holds_rank(rank: str, at_least: str) -> bool:
+    """Whether `rank` is `at_least` or above (no rank recorded: never)."""
+    return rank in RANK_ORDER and RANK_ORDER[rank] >= RANK_ORDER[at_least]
+
+
 R = Role
 _PLAN_READERS = {R.OFFICER, R.SUPERVISOR, R.ANALYST, R.PERFORMANCE, R.CHIEF_OFFICER, R.ADMIN}
 

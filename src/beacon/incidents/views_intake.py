@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from beacon.core import audit
 from beacon.core.errors import Problem, ValidationFailed
+from beacon.core.formatting import key_label
 from beacon.core.forms import GovukForm
 from beacon.core.permissions import AuthedRequest, capability_required
 from beacon.geography.selectors import LocationResult, active_priorities, resolve_location
@@ -228,11 +229,7 @@ def build_panel(user: Any, form: IntakeForm) -> Panel:
                 flags=list(p.get("flags", [])),
                 contacts=[Earlier.of(c) for c in p.get("contacts", [])],
                 repeat_if_recorded=prospects.get(pid, ""),
-                extra=[
-                    (k.replace("_", " ").capitalize(), _shown(v))
-                    for k, v in p.items()
-                    if k not in KNOWN_PERSON_KEYS
-                ],
+                extra=[(key_label(k), _shown(v)) for k, v in p.items() if k not in KNOWN_PERSON_KEYS],
             )
         )
     shown = {e.incident_id for e in panel.nearby} | {c.incident_id for m in panel.matches for c in m.contacts}

@@ -39,6 +39,16 @@ PersonSummaryProvider = Callable[[list[int]], dict[int, dict[str, Any]]]
 SUMMARY_PROVIDERS: list[PersonSummaryProvider] = []
 
 
+def summaries(person_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """What every later domain says about each person (a key per item, e.g. "open_cases")."""
+    out: dict[int, dict[str, Any]] = {p: {} for p in person_ids}
+    if person_ids:
+        for provider in SUMMARY_PROVIDERS:
+            for pid, items in provider(person_ids).items():
+                out.setdefault(pid, {}).update(items)
+    return out
+
+
 @lru_cache(maxsize=4)
 def _scorer_for(path: str, sha: str) -> Scorer:
     del sha  # part of the cache key: a retrained file at the same path is read again
@@ -239,10 +249,9 @@ def lookup(raw: dict[str, Any], *, actor: User | None, reason: str, limit: int =
         flags = open_flags(ids)
         for c in found:
             c.flags = flags[c.person_id]
-        for provider in SUMMARY_PROVIDERS:
-            extra = provider(ids)
-            for c in found:
-                c.extra.update(extra.get(c.person_id, {}))
+        extra = summaries(ids)
+        for c in found:
+            c.extra.update(extra.get(c.person_id, {}))
         audit.record_reads(actor, Person.objects.filter(pk__in=ids), reason=reason)
     return found
 

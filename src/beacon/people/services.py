@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,17 @@ DEFAULT_FLAG_KINDS = [
     ),
     ("repeat-victim", "Repeat victim", True, False, []),
 ]
+
+
+# Later domains keep what they derive from a person's flags up to date (cases: a case's repeat and
+# vulnerable markers and its priority points) without this earlier domain importing them. Each is
+# called with the person's id after a flag is set or ended.
+FLAG_LISTENERS: list[Callable[[int], object]] = []
+
+
+def _flags_changed(person_id: int) -> None:
+    for listener in FLAG_LISTENERS:
+        listener(person_id)
 
 
 def model_dir() -> Path:
@@ -205,6 +217,7 @@ def add_flag(
         created_by=actor,
     )
     audit.record_create(actor, flag)
+    _flags_changed(person.pk)
     return flag
 
 
@@ -217,6 +230,7 @@ def end_flag(actor: User | None, flag: PersonFlag, *, on: dt.date | None = None)
     flag.ended_on = on or timezone.localdate()
     flag.save(update_fields=["ended_on"])
     audit.record_update(actor, flag, before)
+    _flags_changed(flag.person_id)
     return flag
 
 
@@ -263,6 +277,7 @@ def _apply_repeat_rule(
             review_on=today + dt.timedelta(days=rule.window_days),
         )
         audit.record_create(None, open_flag)
+        _flags_changed(person.pk)
         flags = sorted([*flags, open_flag], key=_newest_first)
     elif n < rule.min_contacts and open_flag is not None:
         end_flag(None, open_flag, on=today)

@@ -178,6 +178,8 @@ def _render_person(
             "problems": _problems(flag_form) if flag_form is not None and flag_form.is_bound else [],
             "purpose": purpose,
             "can_flag": can_flag,
+            # Open cases, risk level, the ASB case review threshold: what later domains know.
+            "summary": list(selectors.summaries([person.pk])[person.pk].items()),
         },
         status=status,
     )

@@ -232,6 +232,13 @@ def _open_case(actor: User, assessment: Assessment) -> Case | None:
     return open_case_from_assessment(actor, assessment)
 
 
+def _case_follows_review(actor: User, assessment: Assessment, previous_level: str) -> None:
+    # Cases come after risk: the case this assessment set follows its review (level, supervisor).
+    from beacon.cases.services import follow_assessment_review
+
+    follow_assessment_review(actor, assessment, previous_level)
+
+
 def _version_for_new(version: InstrumentVersion | None) -> InstrumentVersion:
     if version is None:
         current = selectors.current_version()
@@ -383,4 +390,5 @@ def review_assessment(
     audit.record_update(actor, current, before, reason="supervisor's review")
     if new_level in OPENS_A_CASE and LEVEL_ORDER[new_level] > LEVEL_ORDER[before["level"]]:
         _open_case(actor, current)
+    _case_follows_review(actor, current, before["level"])
     return current

@@ -4,6 +4,7 @@ update with 409 on conflict, parties/incidents/locations, actions, contacts, rev
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -181,6 +182,10 @@ def test_list_and_due(
     assert (
         first["standards"][0]["standard"] == "first_contact" and first["standards"][0]["state"] == "due_soon"
     )
+    # A past date is refused: the report looks forward from the records as they are now.
+    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    r = client_for(officer).get(f"{API}/due", {"as_of": yesterday})
+    assert r.status_code == 422 and fields(r) == {"as_of"}
 
 
 def test_suggestions(
@@ -197,3 +202,55 @@ def test_suggestions(
             "why": "same victim",
         }
     ]
+
+
+def test_every_read_of_part_of_a_case_is_logged(
+    officer: User, client_for: Callable[..., Client], case: Case
+) -> None:
+    c = client_for(officer)
+    action = services.add_action(officer, case.pk, services.ActionInput(text="Visit"))
+    for path in ("suggestions", "actions", "contacts", "reviews"):
+        assert c.get(f"{API}/{case.pk}/{path}").status_code == 200, path
+    assert c.get(f"{API}/actions/{action.pk}").status_code == 200
+    reasons = set(
+        AuditEvent.objects.filter(
+            action="read", model="case", object_pk=str(case.pk), actor=officer
+        ).values_list("reason", flat=True)
+    )
+    assert {
+        "suggested incidents",
+        "action plan",
+        "contacts with the victim",
+        "supervisory reviews",
+        f"action {action.pk}",
+    } <= reasons
+
+
+def test_cases_for_an_incident_and_reopen_suggestions(
+    officer: User,
+    sergeant: User,
+    south_officer: User,
+    client_for: Callable[..., Client],
+    case: Case,
+    place: dict[str, Any],
+) -> None:
+    first = case.case_incidents.get().incident
+    c = client_for(officer)
+    body = c.get(f"{API}/for-incident/{first.pk}").json()
+    assert [x["reference"] for x in body["covering"]] == [case.reference] and body["to_reopen"] == []
+    services.close_case(
+        sergeant, case.pk, case.version, services.ClosureInput("harm_stopped", timezone.localdate(), "visit")
+    )
+    later = f.incident(neighbourhood=place["market"], victim=case.parties.get().person)
+    body = c.get(f"{API}/for-incident/{later.pk}").json()
+    assert [x["reference"] for x in body["to_reopen"]] == [case.reference] and body["covering"] == []
+    assert AuditEvent.objects.filter(
+        action="read", model="case", object_pk=str(case.pk), reason=f"viewing incident {later.reference}"
+    ).exists()
+    # The closed case's suggestions are the incidents that may reopen it.
+    got = c.get(f"{API}/{case.pk}/suggestions").json()
+    assert [(x["incident_id"], x["reference"], x["why"]) for x in got] == [
+        (later.pk, later.reference, "reopen")
+    ]
+    # Outside your areas: not found.
+    assert client_for(south_officer).get(f"{API}/for-incident/{later.pk}").status_code == 404

@@ -96,6 +96,10 @@ def test_due_as_of_today_by_default_and_text(officer: User, place: dict[str, Any
 def test_due_refuses_a_bad_date() -> None:
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("cases", "due", "--as-of", "03/12/2026", "--json", stdout=StringIO())
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    with pytest.raises(CommandError, match="give today or a later date") as refused:
+        call_command("cases", "due", "--as-of", yesterday.isoformat(), "--json", stdout=StringIO())
+    assert refused.value.returncode == 2
 
 
 def test_recompute(officer: User, place: dict[str, Any]) -> None:

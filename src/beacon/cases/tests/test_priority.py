@@ -196,7 +196,31 @@ def test_incident_waiting_for_assessment_turns_red(
     page = selectors.supervisor_list(sergeant, selectors.SupervisorFilters(kind="incident"))
     row = page.rows[0]
     assert row.obj.pk == inc.pk and row.rag_name == "red"
-    assert any(r.startswith("Risk assessment overdue by") for r in row.reasons)
+    # Due 72 hours (the default) after it was received: two days overdue, not five.
+    assert "Risk assessment overdue by 2 days" in row.reasons
     f.assessment(officer, victim, "standard", incident=inc)
     row = selectors.supervisor_list(sergeant, selectors.SupervisorFilters(kind="incident")).rows[0]
     assert row.rag_name == "amber" and not any("assessment" in r for r in row.reasons)
+
+
+def test_a_red_incident_stays_on_the_list_when_a_case_covers_it(
+    officer: User, sergeant: User, place: dict[str, Any]
+) -> None:
+    from beacon.incidents.models import InboxItem
+
+    victim = f.person()
+    late = f.incident(neighbourhood=place["market"], victim=victim, vulnerable_victim=True)
+    InboxItem.objects.create(
+        incident=late, neighbourhood=place["market"], placed_at=timezone.now() - dt.timedelta(days=3)
+    )
+    f.assessment(officer, victim, "standard", incident=late)  # assessed: only the inbox is late
+    quiet = f.incident(neighbourhood=place["market"], victim=victim)
+    case = f.open_case(officer, level="medium", area=place["north"], victim=victim)
+    services.add_incident(officer, case.pk, late.pk)
+    services.add_incident(officer, case.pk, quiet.pk)
+    listed = selectors.supervisor_list(sergeant, selectors.SupervisorFilters(kind="incident"))
+    assert [(r.obj.pk, r.rag_name) for r in listed.rows] == [(late.pk, "red")]
+    assert listed.red_count == 1 and "Part of an open case" in listed.rows[0].reasons[-1]
+    # Acknowledged: the case stands for it again.
+    InboxItem.objects.filter(incident=late).update(acknowledged_at=timezone.now())
+    assert selectors.supervisor_list(sergeant, selectors.SupervisorFilters(kind="incident")).rows == []

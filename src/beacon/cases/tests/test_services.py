@@ -4,6 +4,7 @@ and its history, and the audit trail of each write."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from beacon.cases.models import Case, CaseParty, RiskLevelChange, StandardsPolic
 from beacon.cases.tests import factories as f
 from beacon.core.errors import PermissionRefused, ValidationFailed
 from beacon.core.models import AuditEvent, User
+from beacon.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -259,6 +261,18 @@ def test_concurrent_updates_refused_nothing_lost(
     services.update_case(sergeant, case.pk, 2, services.CaseUpdate(title="Agreed title"))
     case.refresh_from_db()
     assert (case.title, case.summary, case.version) == ("Agreed title", "First editor's notes", 3)
+    # A stale editor is told every change since their version (not the contact's derived dates),
+    # with labels and names as the page shows them.
+    services.update_case(officer, case.pk, 3, services.CaseUpdate(spoc_id=sergeant.pk))
+    services.record_contact(officer, case.pk, method="visit", summary="Visited.")
+    with pytest.raises(EditConflict) as exc:
+        services.update_case(sergeant, case.pk, 2, services.CaseUpdate(summary="Late edit"))
+    assert set(exc.value.changes) == {"title", "spoc_id"}
+    assert exc.value.changed_by == f"{sergeant.username}, {officer.username}"
+    shown = exc.value.shown
+    assert shown["Title"][1] == "Agreed title"
+    spoc = next(v for k, v in shown.items() if k.lower().startswith("single point") or k.lower() == "spoc")
+    assert spoc == [str(officer), str(sergeant)]
 
 
 def test_writes_outside_my_areas_refused(officer: User, south_officer: User, place: dict[str, Any]) -> None:
@@ -277,3 +291,133 @@ def test_every_write_is_audited(officer: User, sergeant: User, place: dict[str, 
     created = set(AuditEvent.objects.filter(action="create").values_list("model", flat=True))
     assert {"case", "caseparty", "risklevelchange", "casecontact", "supervisoryreview", "action"} <= created
     assert AuditEvent.objects.filter(action="update", model="case", object_pk=str(case.pk)).exists()
+
+
+def test_a_supervisor_lowering_an_assessment_lowers_the_case_it_set_and_supervises_it(
+    officer: User, sergeant: User, place: dict[str, Any]
+) -> None:
+    from beacon.risk import services as risk_services
+
+    victim = f.person()
+    inc = f.incident(neighbourhood=place["market"], victim=victim)
+    high = f.assessment(officer, victim, "high", incident=inc)
+    case = services.open_case_from_assessment(officer, high)
+    assert case is not None and case.risk_level == "high" and case.supervisor is None
+    risk_services.review_assessment(
+        sergeant, high, expected_version=1, agree=False, level="medium", reason="Family now staying with her."
+    )
+    case.refresh_from_db()
+    assert case.risk_level == "medium" and case.supervisor == sergeant and case.version == 2
+    last = case.risk_history.order_by("-at", "-id").first()
+    assert last is not None and last.level == "medium" and "Family now staying with her." in last.reason
+    assert case.sergeant_review_due == (case.opened_at + dt.timedelta(days=28)).date()  # Medium's cadence
+
+
+def test_a_review_does_not_lower_a_case_below_what_an_earlier_assessment_set(
+    officer: User, sergeant: User, place: dict[str, Any]
+) -> None:
+    from beacon.risk import services as risk_services
+
+    victim = f.person()
+    medium = f.assessment(
+        officer, victim, "medium", incident=f.incident(neighbourhood=place["market"], victim=victim)
+    )
+    case = services.open_case_from_assessment(officer, medium)
+    high = f.assessment(
+        officer, victim, "high", incident=f.incident(neighbourhood=place["market"], victim=victim)
+    )
+    assert services.open_case_from_assessment(officer, high) == case
+    case.refresh_from_db()
+    assert case.risk_level == "high"
+    risk_services.review_assessment(
+        sergeant, high, expected_version=1, agree=False, level="standard", reason="Overstated."
+    )
+    case.refresh_from_db()
+    assert case.risk_level == "medium"  # where the earlier assessment had put it
+    # A later change by hand is not undone by reviewing an older assessment.
+    services.change_risk_level(officer, case.pk, case.version, "high", "New threats.")
+    risk_services.review_assessment(
+        sergeant, medium, expected_version=1, agree=False, level="standard", reason="x"
+    )
+    case.refresh_from_db()
+    assert case.risk_level == "high"
+
+
+def test_an_inspectors_review_needs_an_inspector(
+    officer: User, sergeant: User, make_user: Callable[..., User], place: dict[str, Any]
+) -> None:
+    case = f.open_case(officer, level="high", area=place["north"])
+    with pytest.raises(ValidationFailed) as refused:
+        services.record_review(sergeant, case.pk, tier="inspector", decision="Plan agreed.")
+    assert refused.value.problems[0].field == "tier"
+    assert "inspector rank or above" in refused.value.problems[0].message
+    assert "no rank recorded" in refused.value.problems[0].message
+    inspector = make_user(Role.SUPERVISOR, username="insp_north", rank="inspector")
+    inspector.areas.add(place["north"])
+    services.record_review(inspector, case.pk, tier="inspector", decision="Plan agreed.")
+    with pytest.raises(ValidationFailed, match="chief inspector rank or above"):
+        services.record_review(inspector, case.pk, tier="chief_inspector", decision="Plan agreed.")
+    # A sergeant's review: any supervisor (acting sergeants have no sergeant's rank on record).
+    services.record_review(sergeant, case.pk, tier="sergeant", decision="Seen.")
+    assert sorted(case.reviews.values_list("tier", flat=True)) == ["inspector", "sergeant"]
+
+
+def test_an_assessment_soon_after_closure_reopens_the_case(
+    officer: User, sergeant: User, place: dict[str, Any]
+) -> None:
+    victim = f.person()
+    first = f.assessment(
+        officer, victim, "medium", incident=f.incident(neighbourhood=place["market"], victim=victim)
+    )
+    case = services.open_case_from_assessment(officer, first)
+    assert case is not None
+    services.close_case(
+        sergeant, case.pk, case.version, services.ClosureInput("harm_stopped", timezone.localdate(), "visit")
+    )
+    again = f.incident(neighbourhood=place["market"], victim=victim)
+    high = f.assessment(officer, victim, "high", incident=again)
+    reopened = services.open_case_from_assessment(officer, high)
+    assert reopened is not None and reopened.pk == case.pk and Case.objects.count() == 1
+    reopened.refresh_from_db()
+    assert reopened.status == "open" and reopened.risk_level == "high"
+    assert "within 90 days of the case closing" in reopened.reopen_reason
+    assert reopened.case_incidents.filter(incident=again).exists()
+    # Closed longer ago than that: a new case.
+    services.close_case(
+        sergeant,
+        case.pk,
+        reopened.version,
+        services.ClosureInput("harm_stopped", timezone.localdate(), "visit"),
+    )
+    Case.objects.filter(pk=case.pk).update(closed_at=timezone.now() - dt.timedelta(days=91))
+    later = f.assessment(
+        officer, victim, "high", incident=f.incident(neighbourhood=place["market"], victim=victim)
+    )
+    new = services.open_case_from_assessment(officer, later)
+    assert new is not None and new.pk != case.pk
+
+
+def test_a_victims_new_flag_raises_their_open_cases_priority(
+    officer: User, make_user: Callable[..., User], place: dict[str, Any]
+) -> None:
+    from beacon.cases.services_plan import recompute_open_cases
+    from beacon.people import services as people_services
+
+    victim = f.person()
+    case = f.open_case(officer, level="medium", area=place["north"], victim=victim)
+    assert not case.vulnerable_victim
+    handler = make_user(Role.CALL_HANDLER, all_areas=True)
+    flag = people_services.add_flag(
+        handler, victim, kind="vulnerable", reason="disability or long-term illness"
+    )
+    case.refresh_from_db()
+    assert case.vulnerable_victim and case.version == 1  # derived: an open editor is not refused
+    raised = case.base_score
+    people_services.end_flag(handler, flag)
+    case.refresh_from_db()
+    assert not case.vulnerable_victim and case.base_score < raised
+    # The overnight recompute reads the flags afresh too (e.g. after a bulk import of flags).
+    Case.objects.filter(pk=case.pk).update(vulnerable_victim=True, base_score=999)
+    recompute_open_cases()
+    case.refresh_from_db()
+    assert not case.vulnerable_victim and case.base_score < raised

@@ -132,6 +132,7 @@ def test_supervisor_list_page_query_count(
     page = r.content.decode()
     assert "30 open cases" in page and "10 unresolved incidents" in page
     assert page.count('data-kind="case"') + page.count('data-kind="incident"') == 25
+    assert reverse("risk:due") in page  # assessments due on incidents the list does not show
 
 
 def test_open_case_by_hand_page(

@@ -32,14 +32,19 @@ class Command(DomainCommand):
 
     def add_due_arguments(self, p: CommandParser) -> None:
         p.add_argument(
-            "--as-of", dest="as_of", default="", help="YYYY-MM-DD (default: today, Europe/London)."
+            "--as-of",
+            dest="as_of",
+            default="",
+            help="YYYY-MM-DD, today or later (default: today, Europe/London).",
         )
         p.add_argument("--json", action="store_true", help="Print one JSON object (streamed).")
 
     def handle_due(self, as_of: str, json: bool = False, **_: Any) -> None:
-        from beacon.cases.due import report, write_json
+        from beacon.cases.due import as_of_problem, report, write_json
 
         day = _date(as_of) if as_of else timezone.localdate()
+        if problem := as_of_problem(day, timezone.localdate()):
+            raise CommandError(f"--as-of: {problem}", returncode=2)
         if json:
             out: TextIO = getattr(self.stdout, "_out", sys.stdout)  # the raw stream, unbuffered by Django
             write_json(out, day)
