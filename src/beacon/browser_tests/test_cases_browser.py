@@ -35,6 +35,7 @@ def _answer_high(page: Any) -> None:
         page.locator(f"#id_answer_{key}_2").check()
     page.locator("#id_answer_age_3").check()  # 65 or over
     page.get_by_label("A lot").check()
+    page.get_by_label("The attending officer").check()
 
 
 def test_a_high_assessment_opens_a_case_that_is_red_until_contact_then_reviewed_and_closed(

@@ -196,6 +196,7 @@ def test_an_officer_assesses_a_victim_and_a_sergeant_reviews_it(page: Any) -> No
     page.get_by_role("button", name="Save the assessment").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Enter a number for")
+    expect(summary).to_contain_text("Say whether you attended the incident or are investigating it.")
     check_accessibility(page)
     summary.get_by_role("link", name=re.compile("picked on because of who they are")).click()
     expect(page.locator("#id_answer_hate")).to_be_focused()
@@ -207,6 +208,7 @@ def test_an_officer_assesses_a_victim_and_a_sergeant_reviews_it(page: Any) -> No
         page.locator(f"#id_answer_{key}_2").check()
     page.locator("#id_answer_age_3").check()  # 65 or over
     page.get_by_label("A lot").check()
+    page.get_by_label("The attending officer").check()
     page.get_by_label("Your note (optional)").fill("Frightened to go out after dark.")
     page.get_by_role("button", name="Save the assessment").click()
     page.wait_for_url(re.compile(r"/risk/assessments/\d+/$"))

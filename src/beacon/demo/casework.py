@@ -119,7 +119,7 @@ def load_demo_casework() -> dict[str, Any]:
     margaret_call = Incident.objects.get(source_system=DEMO_SOURCE, source_id="demo-2")
     margaret = _victim(margaret_call)
     assessment, high = risk_services.record_assessment(
-        officer, incident=margaret_call, victim=margaret, answers=HIGH_ANSWERS
+        officer, completed_as="attending", incident=margaret_call, victim=margaret, answers=HIGH_ANSWERS
     )
     assert high is not None
     high = _backdate(high, now - dt.timedelta(days=10), assessment)
@@ -204,7 +204,7 @@ def load_demo_casework() -> dict[str, Any]:
     )
     deepak = _victim(earlier)
     assessment, medium = risk_services.record_assessment(
-        officer, incident=earlier, victim=deepak, answers=MEDIUM_ANSWERS
+        officer, completed_as="attending", incident=earlier, victim=deepak, answers=MEDIUM_ANSWERS
     )
     assert medium is not None
     _backdate(medium, now - dt.timedelta(days=23), assessment)
@@ -220,7 +220,9 @@ def load_demo_casework() -> dict[str, Any]:
         people=[PersonInput(role="caller", details=HARRIET)],
     )
     harriet = _victim(old)
-    risk_services.record_assessment(officer, incident=old, victim=harriet, answers=STANDARD_ANSWERS)
+    risk_services.record_assessment(
+        officer, completed_as="attending", incident=old, victim=harriet, answers=STANDARD_ANSWERS
+    )
     standard = case_services.open_case(
         officer,
         case_services.CaseInput(

@@ -193,6 +193,7 @@ def _assessment(a: Assessment) -> dict[str, Any]:
         "effective_level": scoring.level_label(a.effective_level),
         "contributions": a.contributions,
         "completed_by": a.completed_by.get_username(),
+        "completed_as": a.completed_as,
         "completed_at": a.completed_at,
         "officer_note": a.officer_note,
         "review": review,
@@ -221,6 +222,7 @@ def risk_assess(request: HttpRequest, payload: AssessmentIn) -> WithStatus[dict[
             incident=incident,
             victim=victim,
             answers=payload.answers,
+            completed_as=payload.completed_as,
             officer_note=payload.officer_note,
             version=version,
         )

@@ -81,6 +81,15 @@ def page_problems(problems: list[Problem], keys: set[str]) -> list[Problem]:
 
 
 class OfficerNoteForm(GovukForm):
+    """What the officer adds to the answers: in what capacity they complete it (checked by the
+    service, with the answers, so every problem is reported at once) and their note."""
+
+    completed_as = forms.ChoiceField(
+        label="You are completing this as",
+        choices=[("attending", "The attending officer"), ("investigating", "The investigating officer")],
+        required=False,
+        widget=forms.RadioSelect,
+    )
     officer_note = forms.CharField(
         label="Your note (optional)",
         required=False,

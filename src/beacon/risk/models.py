@@ -162,6 +162,12 @@ class Assessment(models.Model):
     )
     contributions = models.JSONField(default=list, help_text="[{question, answer, points}] as scored.")
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    completed_as = models.CharField(
+        max_length=20,
+        choices=[("attending", "Attending officer"), ("investigating", "Investigating officer")],
+        blank=True,
+        help_text="In what capacity the officer completed it (blank: recorded before this was asked).",
+    )
     completed_at = models.DateTimeField(default=timezone.now, db_index=True)
     officer_note = models.TextField(blank=True)
     # Supervisor's review: agree, or change the level with a reason.

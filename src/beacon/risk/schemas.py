@@ -81,6 +81,9 @@ class ScoreOut(Schema):
 class AssessmentIn(_In):
     incident_id: int
     person_id: int = Field(description="The victim: a caller or victim on the incident.")
+    completed_as: str = Field(
+        default="", description="attending | investigating: the capacity you complete it in (required)."
+    )
     answers: dict[str, Any]
     officer_note: str = ""
     instrument: str = Field(
@@ -115,6 +118,7 @@ class AssessmentOut(Schema):
     effective_level: str = Field(description="The supervisor's where they changed it, else as scored.")
     contributions: list[ContributionOut]
     completed_by: str
+    completed_as: str
     completed_at: dt.datetime
     officer_note: str
     review: ReviewOut | None

@@ -259,12 +259,17 @@ def _version_for_new(version: InstrumentVersion | None) -> InstrumentVersion:
     return fresh
 
 
+# The officers who complete an assessment: the one who attended, or the one investigating.
+COMPLETED_AS = ("attending", "investigating")
+
+
 @transaction.atomic
 def record_assessment(
     actor: User,
     *,
     incident: Incident,
     victim: Person,
+    completed_as: str,
     answers: Any,
     officer_note: str = "",
     version: InstrumentVersion | None = None,
@@ -279,6 +284,10 @@ def record_assessment(
     if not roles:
         problems.append(
             Problem(f"Person {victim.pk} is not a caller or victim on {incident.reference}.", "victim")
+        )
+    if completed_as not in COMPLETED_AS:
+        problems.append(
+            Problem("Say whether you attended the incident or are investigating it.", "completed_as")
         )
     now = timezone.now()
     location = selectors.location_for_incident(incident, now)
@@ -301,6 +310,7 @@ def record_assessment(
         level=result.level,
         contributions=result.contributions,
         completed_by=actor,
+        completed_as=completed_as,
         completed_at=now,
         officer_note=officer_note.strip(),
     )
@@ -314,6 +324,7 @@ def complete_assessment(
     *,
     incident: Incident,
     victim: Person,
+    completed_as: str,
     answers: Any,
     officer_note: str = "",
     version: InstrumentVersion | None = None,
@@ -323,7 +334,13 @@ def complete_assessment(
     answer's points. A Medium or High outcome opens a case (or raises the victim's open case).
     Every problem is reported at once, each named by its question's key; nothing is written then."""
     assessment, _case = record_assessment(
-        actor, incident=incident, victim=victim, answers=answers, officer_note=officer_note, version=version
+        actor,
+        incident=incident,
+        victim=victim,
+        completed_as=completed_as,
+        answers=answers,
+        officer_note=officer_note,
+        version=version,
     )
     return assessment
 

@@ -149,6 +149,7 @@ def assess(request: AuthedRequest) -> HttpResponse:
             request.user,
             incident=incident,
             victim=Person.objects.get(pk=victim.record.person_id),
+            completed_as=note_form.cleaned_data["completed_as"],
             answers=posted_answers(version, request.POST),
             officer_note=note,
             version=version,
@@ -167,6 +168,7 @@ def assess(request: AuthedRequest) -> HttpResponse:
                 notice=next(p.message for p in exc.problems if p.field == "instrument_version"),
                 status=409,
             )
+        note_form.add_problems([p for p in exc.problems if p.field in note_form.fields])
         return _render_assess(
             request,
             incident,

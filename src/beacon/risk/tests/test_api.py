@@ -108,12 +108,14 @@ def test_an_assessment_is_created_with_its_case_and_read_back_with_the_read_logg
         {
             "incident_id": incident.pk,
             "person_id": victim.person_id,
+            "completed_as": "attending",
             "answers": HIGH,
             "officer_note": "Scared.",
         },
     )
     assert response.status_code == 201
     body = response.json()
+    assert body["completed_as"] == "attending"
     assert (body["score"], body["level"], body["effective_level"]) == (26, "High", "High")
     assert body["case_id"] is not None and body["instrument"] == "asb-vulnerability"
     assert body["person_id"] == victim.person_id and body["incident_reference"] == incident.reference
@@ -135,7 +137,8 @@ def test_creating_reports_every_problem_by_its_field(
         "assessments",
         {"incident_id": incident.pk, "person_id": stranger.person_id, "answers": {**STANDARD, "hate": 2}},
     )
-    assert response.status_code == 422 and fields(response) == ["person_id", "answers.hate"]
+    assert response.status_code == 422
+    assert fields(response) == ["person_id", "completed_as", "answers.hate"]
     other = make_incident(area=town["south"], victims=[("caller", stranger)])
     response = post(
         client, "assessments", {"incident_id": other.pk, "person_id": stranger.person_id, "answers": {}}
@@ -152,7 +155,9 @@ def test_reviews_refuse_a_stale_version_with_409(
     incident: Incident,
     victim: ContactRecord,
 ) -> None:
-    a = services.complete_assessment(officer, incident=incident, victim=victim.person, answers=STANDARD)
+    a = services.complete_assessment(
+        officer, completed_as="attending", incident=incident, victim=victim.person, answers=STANDARD
+    )
     first = client_for(sergeant)
     done = post(first, f"assessments/{a.pk}/review", {"version": 1, "decision": "agree"})
     assert done.status_code == 200
@@ -173,8 +178,12 @@ def test_a_victims_assessments_and_those_awaiting_review(
     incident: Incident,
     victim: ContactRecord,
 ) -> None:
-    first = services.complete_assessment(officer, incident=incident, victim=victim.person, answers=STANDARD)
-    second = services.complete_assessment(officer, incident=incident, victim=victim.person, answers=MEDIUM)
+    first = services.complete_assessment(
+        officer, completed_as="attending", incident=incident, victim=victim.person, answers=STANDARD
+    )
+    second = services.complete_assessment(
+        officer, completed_as="attending", incident=incident, victim=victim.person, answers=MEDIUM
+    )
     services.review_assessment(sergeant, first, expected_version=1, agree=True)
     client = client_for(sergeant)
     history = client.get(f"{API}/people/{victim.person_id}/assessments").json()
@@ -209,18 +218,30 @@ def test_who_may_do_what(
     incident: Incident,
     victim: ContactRecord,
 ) -> None:
-    a = services.complete_assessment(officer, incident=incident, victim=victim.person, answers=STANDARD)
+    a = services.complete_assessment(
+        officer, completed_as="attending", incident=incident, victim=victim.person, answers=STANDARD
+    )
     client = Client()
     for role in (Role.CALL_HANDLER, Role.PARTNER, Role.PERFORMANCE):
         headers = bearer(make_user(role, all_areas=True))
         assert client.get(f"{API}/assessments/{a.pk}", headers=headers).status_code == 403
         assert client.get(f"{API}/instruments", headers=headers).status_code == 403
         assert client.get(f"{API}/due", headers=headers).status_code == 403
-        body = {"incident_id": incident.pk, "person_id": victim.person_id, "answers": STANDARD}
+        body = {
+            "incident_id": incident.pk,
+            "person_id": victim.person_id,
+            "completed_as": "attending",
+            "answers": STANDARD,
+        }
         assert post(client, "assessments", body, **headers).status_code == 403
     analyst = bearer(make_user(Role.ANALYST, all_areas=True))
     assert client.get(f"{API}/assessments/{a.pk}", headers=analyst).status_code == 200
-    body = {"incident_id": incident.pk, "person_id": victim.person_id, "answers": STANDARD}
+    body = {
+        "incident_id": incident.pk,
+        "person_id": victim.person_id,
+        "completed_as": "investigating",
+        "answers": STANDARD,
+    }
     assert post(client, "assessments", body, **analyst).status_code == 403
     assert (
         post(client, f"assessments/{a.pk}/review", {"version": 1, "decision": "agree"}, **analyst).status_code

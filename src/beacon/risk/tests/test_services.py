@@ -45,7 +45,13 @@ def assess(
     actor: User, incident: Incident, record: ContactRecord, answers: dict[str, Any], **kw: Any
 ) -> Assessment:
     return services.complete_assessment(
-        actor, incident=incident, victim=record.person, answers=answers, officer_note=kw.pop("note", ""), **kw
+        actor,
+        completed_as="attending",
+        incident=incident,
+        victim=record.person,
+        answers=answers,
+        officer_note=kw.pop("note", ""),
+        **kw,
     )
 
 
@@ -96,14 +102,18 @@ def test_medium_and_high_outcomes_open_a_case_for_the_victim(
     officer: User, town: dict[str, Any], victim: ContactRecord, answers: dict[str, Any], level: str
 ) -> None:
     incident = make_incident(area=town["north"], neighbourhood=town["docks"], victims=[("victim", victim)])
-    a, case = services.record_assessment(officer, incident=incident, victim=victim.person, answers=answers)
+    a, case = services.record_assessment(
+        officer, completed_as="attending", incident=incident, victim=victim.person, answers=answers
+    )
     assert a.level == level
     assert case is not None and case.opened_from == a and case.risk_level == level
     assert Case.objects.filter(opened_from=a).count() == 1
 
 
 def test_a_standard_outcome_opens_no_case(officer: User, incident: Incident, victim: ContactRecord) -> None:
-    a, case = services.record_assessment(officer, incident=incident, victim=victim.person, answers=STANDARD)
+    a, case = services.record_assessment(
+        officer, completed_as="attending", incident=incident, victim=victim.person, answers=STANDARD
+    )
     assert case is None and not Case.objects.exists()
     assert a.level == "standard"
 
@@ -113,8 +123,12 @@ def test_a_victim_with_an_open_case_gets_it_raised_not_a_second_one(
 ) -> None:
     first = make_incident(area=town["north"], neighbourhood=town["docks"], victims=[("caller", victim)])
     second = make_incident(area=town["north"], neighbourhood=town["docks"], victims=[("caller", victim)])
-    _, case = services.record_assessment(officer, incident=first, victim=victim.person, answers=MEDIUM)
-    _, again = services.record_assessment(officer, incident=second, victim=victim.person, answers=HIGH)
+    _, case = services.record_assessment(
+        officer, completed_as="attending", incident=first, victim=victim.person, answers=MEDIUM
+    )
+    _, again = services.record_assessment(
+        officer, completed_as="attending", incident=second, victim=victim.person, answers=HIGH
+    )
     assert case is not None and again is not None and again.pk == case.pk
     assert Case.objects.count() == 1
     case.refresh_from_db()

@@ -171,7 +171,9 @@ def test_changing_the_instrument_leaves_old_assessments_as_they_were(
 ) -> None:
     record = person_record()
     incident = make_incident(area=town["north"], neighbourhood=town["docks"], victims=[("caller", record)])
-    old = services.complete_assessment(officer, incident=incident, victim=record.person, answers=MEDIUM)
+    old = services.complete_assessment(
+        officer, completed_as="attending", incident=incident, victim=record.person, answers=MEDIUM
+    )
     assert (old.score, old.level, old.instrument_version.version) == (10, "medium", 1)
     before = Assessment.objects.filter(pk=old.pk).values().get()
 
@@ -190,7 +192,9 @@ def test_changing_the_instrument_leaves_old_assessments_as_they_were(
     )
     v2 = services.publish(admin, draft)
 
-    again = services.complete_assessment(officer, incident=incident, victim=record.person, answers=MEDIUM)
+    again = services.complete_assessment(
+        officer, completed_as="attending", incident=incident, victim=record.person, answers=MEDIUM
+    )
     assert (again.score, again.level, again.instrument_version) == (7, "standard", v2)
     assert Assessment.objects.filter(pk=old.pk).values().get() == before  # untouched
     old.refresh_from_db()
@@ -208,7 +212,12 @@ def test_answers_given_to_a_version_no_longer_in_use_are_refused(
     services.publish(admin, services.new_draft(admin, v1.instrument))
     with pytest.raises(ValidationFailed) as exc:
         services.complete_assessment(
-            officer, incident=incident, victim=record.person, answers=MEDIUM, version=v1
+            officer,
+            completed_as="attending",
+            incident=incident,
+            victim=record.person,
+            answers=MEDIUM,
+            version=v1,
         )
     assert exc.value.problems[0].field == "instrument_version"
     assert "version 2 is" in exc.value.problems[0].message

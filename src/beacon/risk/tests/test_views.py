@@ -40,7 +40,9 @@ def incident(town: dict[str, Any], victim: ContactRecord) -> Incident:
 
 @pytest.fixture
 def assessment(officer: User, incident: Incident, victim: ContactRecord) -> Assessment:
-    return services.complete_assessment(officer, incident=incident, victim=victim.person, answers=STANDARD)
+    return services.complete_assessment(
+        officer, completed_as="attending", incident=incident, victim=victim.person, answers=STANDARD
+    )
 
 
 def form_data(
@@ -48,6 +50,7 @@ def form_data(
 ) -> dict[str, Any]:
     data = {f"answer_{k}": str(v) for k, v in answers.items()}
     data["instrument_version"] = str((version or example_version()).pk)
+    data["completed_as"] = "attending"
     data.update(extra)
     return data
 
@@ -200,7 +203,9 @@ def test_the_assessment_page_logs_the_read_and_shows_history(
     victim: ContactRecord,
     assessment: Assessment,
 ) -> None:
-    later = services.complete_assessment(officer, incident=incident, victim=victim.person, answers=HIGH)
+    later = services.complete_assessment(
+        officer, completed_as="attending", incident=incident, victim=victim.person, answers=HIGH
+    )
     response = client_for(sergeant).get(reverse("risk:detail", args=[assessment.pk]))
     html = response.content.decode()
     assert response.status_code == 200
@@ -216,7 +221,9 @@ def test_the_assessment_page_logs_the_read_and_shows_history(
 def test_the_assessing_officer_sees_no_review_form(
     client_for: Callable[..., Client], sergeant: User, incident: Incident, victim: ContactRecord
 ) -> None:
-    own = services.complete_assessment(sergeant, incident=incident, victim=victim.person, answers=STANDARD)
+    own = services.complete_assessment(
+        sergeant, completed_as="attending", incident=incident, victim=victim.person, answers=STANDARD
+    )
     html = client_for(sergeant).get(reverse("risk:detail", args=[own.pk])).content.decode()
     assert "Record the review" not in html and "Another supervisor reviews" in html
 
@@ -290,7 +297,9 @@ def test_the_lists_read_a_bounded_number_of_times(
             area=town["north"], vulnerable=True, received_at=old, victims=[("caller", record)]
         )
         if i % 2:
-            services.complete_assessment(officer, incident=incident, victim=record.person, answers=STANDARD)
+            services.complete_assessment(
+                officer, completed_as="attending", incident=incident, victim=record.person, answers=STANDARD
+            )
             make_incident(
                 area=town["north"], repeat=True, received_at=old, victims=[("victim", person_record())]
             )
@@ -400,3 +409,22 @@ def test_a_note_that_is_too_long_is_refused_keeping_the_answers(
     html = response.content.decode()
     assert '<a href="#id_officer_note">' in html and 'value="65_or_over" checked' in html
     assert not Assessment.objects.exists()
+
+
+def test_the_officer_says_in_what_capacity_with_every_other_problem(
+    client_for: Callable[..., Client], officer: User, incident: Incident, victim: ContactRecord
+) -> None:
+    data = form_data({**STANDARD, "hate": "perhaps"}, completed_as="")
+    response = client_for(officer).post(assess_url(incident, victim.person_id), data)
+    html = response.content.decode()
+    assert response.status_code == 400 and not Assessment.objects.exists()
+    problem = "Say whether you attended the incident or are investigating it."
+    assert f'<a href="#id_completed_as">{problem}</a>' in html
+    assert "answer_hate" in html  # the answer's problem is reported in the same response
+    response = client_for(officer).post(
+        assess_url(incident, victim.person_id), form_data(STANDARD, completed_as="investigating")
+    )
+    assert response.status_code == 302
+    a = Assessment.objects.get()
+    assert a.completed_as == "investigating"
+    assert "(investigating officer)" in client_for(officer).get(response["Location"]).content.decode()
