@@ -25,12 +25,15 @@ USERS = [
     ("handler", Role.CALL_HANDLER, "Alex", "Carter", "Call Handler", ""),
     ("officer", Role.OFFICER, "Sam", "Okafor", "Supt Neighbourhoods", ""),
     ("sergeant", Role.SUPERVISOR, "Priya", "Nolan", "Sergeant, Northern Area", ""),
+    ("inspector", Role.SUPERVISOR, "Chris", "Mensah", "Inspector, Northern Area", ""),
     ("analyst", Role.ANALYST, "Jordan", "Reeve", "Crime Analyst", ""),
     ("performance", Role.PERFORMANCE, "Morgan", "Hale", "Head of Performance", ""),
     ("chief", Role.CHIEF_OFFICER, "Robin", "Ashby", "ACC Local Policing", ""),
-    ("partner", Role.PARTNER, "Casey", "Lund", "ASB Coordinator", "Wessex District Council"),
+    ("partner", Role.PARTNER, "Casey", "Lund", "ASB Coordinator", "council"),
     ("admin", Role.ADMIN, "Taylor", "Quinn", "System Administrator", ""),
 ]
+
+RANKS = {"sergeant": "sergeant", "inspector": "inspector"}  # police ranks where they matter
 
 # fmt: off
 HEADER = [
@@ -136,6 +139,7 @@ def load(today: date | None = None) -> bool:
                 "last_name": last,
                 "job_title": title,
                 "partner_agency": agency,
+                "rank": RANKS.get(username, ""),
                 "email": f"{username}@wessex.police.example",
                 "all_areas": role
                 in (Role.CALL_HANDLER, Role.ANALYST, Role.PERFORMANCE, Role.CHIEF_OFFICER, Role.ADMIN),

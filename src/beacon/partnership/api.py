@@ -23,20 +23,26 @@ from ninja.errors import HttpError
 from beacon.cases.models import Case
 from beacon.core import audit
 from beacon.core.api_auth import api_user, require
+from beacon.core.errors import ValidationFailed
 from beacon.core.models import User
 from beacon.partnership import selectors, services
 from beacon.partnership.models import (
     ActionGroup,
     AgendaItem,
     CaseReview,
+    CaseReviewPolicy,
     Meeting,
+    MeetingAttendee,
     MeetingTask,
     PowerUse,
     Referral,
 )
 from beacon.partnership.schemas import (
+    AgendaCaseIn,
+    AttendanceIn,
     BreachIn,
     BreachOut,
+    CancelIn,
     CaseReviewIn,
     CaseReviewListOut,
     CaseReviewOut,
@@ -46,7 +52,10 @@ from beacon.partnership.schemas import (
     MeetingIn,
     MeetingOut,
     MinutesIn,
+    NotesIn,
     OutcomeIn,
+    PolicyIn,
+    PolicyOut,
     PowerIn,
     PowerOut,
     PowerUpdateIn,
@@ -134,14 +143,21 @@ def referrals_create(request: HttpRequest, payload: ReferralIn) -> WithStatus[di
     "referrals", response=ReferralListOut, summary="Referrals: a partner agency's own, or your areas'"
 )
 def referrals_list(
-    request: HttpRequest, status: str = "", agency: str = "", limit: int = 100, offset: int = 0
+    request: HttpRequest,
+    status: str = "",
+    agency: str = "",
+    case: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
 ) -> dict[str, Any]:
     """A partner agency's token lists only the referrals made to that agency; police users list their
-    areas'. `status`: open, sent, accepted, declined, more_information, closed. Each referral listed
-    is written to the access log."""
+    areas'. `status`: open, sent, accepted, declined, more_information, closed; `case`: a case's id
+    (police users only: 422 for a partner agency). Each referral listed is written to the access log."""
     user = api_user(request)
     _may_see_referrals(user)
-    qs = selectors.referral_list(user, status=status, agency=agency)
+    if case is not None and user.can("partnership.shared"):
+        raise ValidationFailed.one("Partner agencies cannot list referrals by case.", "case")
+    qs = selectors.referral_list(user, status=status, agency=agency, case=case)
     rows = list(qs[_page(limit, offset)])
     selectors.log_referral_list(user, rows, "referral list (API)")
     return {"count": qs.count(), "referrals": [_referral(r, user) for r in rows]}
@@ -149,6 +165,8 @@ def referrals_list(
 
 @router.get("referrals/{int:referral_id}", response=ReferralOut, summary="One referral and what it shared")
 def referrals_detail(request: HttpRequest, referral_id: int, purpose: str = "") -> dict[str, Any]:
+    """`purpose` is written to the access log with the referral, and with the case it is about
+    (for a partner agency, when the referral shared the case summary)."""
     user = api_user(request)
     return _referral(_load_referral(user, referral_id, purpose.strip()[:500] or "viewing referral"), user)
 
@@ -300,8 +318,9 @@ def meetings_detail(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
 @router.post("meetings/{int:meeting_id}/agenda", response=MeetingOut, summary="Build or refresh the agenda")
 @require("partnership.meetings")
 def meetings_build_agenda(request: HttpRequest, meeting_id: int, payload: VersionIn) -> dict[str, Any]:
-    """Every open High case in the group's area (or neighbourhood) and the Medium cases opened since
-    the group's last meeting. Refused (422) once the meeting is held."""
+    """Every open High case in the group's area (or neighbourhood) and the Medium cases new to the
+    group: opened, raised to Medium or reopened since its last meeting. Refused (422) once the
+    meeting is held or cancelled."""
     user = api_user(request)
     _visible_meeting(user, meeting_id)
     services.build_agenda(user, meeting_id, payload.version)
@@ -317,6 +336,75 @@ def meetings_held(request: HttpRequest, meeting_id: int, payload: VersionIn) -> 
     _visible_meeting(user, meeting_id)
     services.mark_held(user, meeting_id, payload.version)
     return _load_meeting(user, meeting_id)
+
+
+@router.post(
+    "meetings/{int:meeting_id}/cancel", response=MeetingOut, summary="Cancel a meeting that has not been held"
+)
+@require("partnership.meetings")
+def meetings_cancel(request: HttpRequest, meeting_id: int, payload: CancelIn) -> dict[str, Any]:
+    """Refused (422) once the meeting is held, or when it has tasks. 409 if the meeting changed since
+    the `version` you loaded. A cancelled meeting does not count as the group's last meeting."""
+    user = api_user(request)
+    _visible_meeting(user, meeting_id)
+    services.cancel_meeting(user, meeting_id, payload.version)
+    return _load_meeting(user, meeting_id)
+
+
+@router.post("meetings/{int:meeting_id}/notes", response=MeetingOut, summary="The meeting's general minutes")
+@require("partnership.meetings")
+def meetings_notes(request: HttpRequest, meeting_id: int, payload: NotesIn) -> dict[str, Any]:
+    """Apologies, matters arising: replaces the notes held. 409 if the meeting changed since the
+    `version` you loaded."""
+    user = api_user(request)
+    _visible_meeting(user, meeting_id)
+    services.record_notes(user, meeting_id, payload.version, payload.notes)
+    return _load_meeting(user, meeting_id)
+
+
+@router.post(
+    "meetings/{int:meeting_id}/attendance", response=MeetingOut, summary="Who was invited and who came"
+)
+@require("partnership.meetings")
+def meetings_attendance(request: HttpRequest, meeting_id: int, payload: AttendanceIn) -> dict[str, Any]:
+    """Change a row by its `attendee_id` (`name`, `present`, or `remove` the invitation), or add an
+    agency by its code (blank: the police). What a row leaves out stays as it is; rows not sent are
+    kept. A row that is not the meeting's, or an unknown agency, is refused (422) and nothing changes."""
+    user = api_user(request)
+    _visible_meeting(user, meeting_id)
+    held = {a.pk: a for a in MeetingAttendee.objects.filter(meeting_id=meeting_id)}
+    rows = []
+    for row in payload.attendees:
+        now = held.get(row.attendee_id) if row.attendee_id is not None else None
+        rows.append(
+            services.AttendeeInput(
+                attendee_id=row.attendee_id,
+                agency=row.agency,
+                name=row.name if row.name is not None else (now.name if now else ""),
+                present=row.present if now is None or "present" in row.model_fields_set else now.present,
+                remove=row.remove,
+            )
+        )
+    services.record_attendance(user, meeting_id, rows)
+    return _load_meeting(user, meeting_id)
+
+
+@router.post(
+    "meetings/{int:meeting_id}/agenda/cases",
+    response={201: MeetingOut},
+    summary="Put another case on the agenda by hand",
+)
+@require("partnership.meetings")
+def meetings_add_case(
+    request: HttpRequest, meeting_id: int, payload: AgendaCaseIn
+) -> WithStatus[dict[str, Any]]:
+    """An open case from the group's area, added as "added" (a refresh of the agenda keeps it).
+    Refused (422, naming `case_id`) once the meeting is held or cancelled, for a case outside the
+    group's area or closed, or one already on the agenda."""
+    user = api_user(request)
+    _visible_meeting(user, meeting_id)
+    services.add_agenda_case(user, meeting_id, payload.case_id)
+    return WithStatus(201, _load_meeting(user, meeting_id))
 
 
 def _visible_item(user: User, item_id: int) -> AgendaItem:
@@ -403,13 +491,15 @@ def _may_see_powers(user: User) -> None:
 
 @router.get("cases/{int:case_id}/powers", response=list[PowerOut], summary="Tools and powers used on a case")
 def powers_list(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
-    """Each with its breaches; the records listed are written to the access log."""
+    """Each with its breaches; the case and the records listed are written to the access log."""
     user = api_user(request)
     _may_see_powers(user)
     case = _visible_case(user, case_id)
     powers = selectors.powers_on(case)
+    reason = f"tools and powers on {case.reference} (API)"
+    audit.record_read(user, case, reason=reason)
     if powers:
-        audit.record_reads(user, powers, reason=f"tools and powers on {case.reference} (API)")
+        audit.record_reads(user, powers, reason=reason)
     today = timezone.localdate()
     return [_power(p, today) for p in powers]
 
@@ -427,6 +517,7 @@ def powers_create(request: HttpRequest, case_id: int, payload: PowerIn) -> WithS
 
 @router.get("powers/{int:power_id}", response=PowerOut, summary="A tool or power with its breaches")
 def powers_detail(request: HttpRequest, power_id: int) -> dict[str, Any]:
+    """The tool or power and the case it was used on are written to the access log."""
     user = api_user(request)
     _may_see_powers(user)
     return _load_power(user, power_id)
@@ -513,12 +604,18 @@ def _load_review(user: User, review_id: int, reason: str = "viewing ASB case rev
 @router.get("case-reviews", response=CaseReviewListOut, summary="ASB case reviews in your areas")
 @require("partnership.case_review")
 def reviews_list(
-    request: HttpRequest, status: str = "", overdue: bool = False, limit: int = 100, offset: int = 0
+    request: HttpRequest,
+    status: str = "",
+    overdue: bool = False,
+    case: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
 ) -> dict[str, Any]:
     """`status`: open, awaiting_decision, under_review, not_met, completed; `overdue=true` for those
-    past their next deadline. The reviews listed are written to the access log."""
+    past their next deadline; `case`: those linked to a case (its id). The reviews listed are written
+    to the access log."""
     user = api_user(request)
-    found = selectors.review_list(user, status=status, overdue=overdue)
+    found = selectors.review_list(user, status=status, overdue=overdue, case=case)
     rows = found[_page(limit, offset)]
     if rows:
         audit.record_reads(user, rows, reason="ASB case review list (API)")
@@ -567,6 +664,47 @@ def reviews_outcome(request: HttpRequest, review_id: int, payload: ReviewOutcome
     _load_review(user, review_id, "recording the review outcome (API)")
     services.record_review_outcome(user, review_id, payload.version, **payload.dict(exclude={"version"}))
     return _load_review(user, review_id)
+
+
+def _policy(p: CaseReviewPolicy) -> dict[str, Any]:
+    return {
+        "version": p.version,
+        "victim_incidents": p.victim_incidents,
+        "victim_window_months": p.victim_window_months,
+        "location_incidents": p.location_incidents,
+        "location_window_months": p.location_window_months,
+        "location_radius_m": p.location_radius_m,
+        "asb_only": p.asb_only,
+        "exclude_closure_codes": list(p.exclude_closure_codes or []),
+        "decision_working_days": p.decision_working_days,
+        "response_working_days": p.response_working_days,
+        "holidays": list(p.holidays or []),
+        "note": p.note,
+        "created_at": p.created_at,
+    }
+
+
+@router.get("case-review-policy", response=PolicyOut, summary="The case review policy in force")
+def policy_current(request: HttpRequest) -> dict[str, Any]:
+    """The thresholds (victim and location tests), the deadlines in working days and the bank
+    holidays that new reviews and threshold counts use. For administrators, case review staff and
+    case staff."""
+    user = api_user(request)
+    if not any(user.can(c) for c in ("partnership.configure", "partnership.case_review", "cases.view")):
+        raise HttpError(403, "Your role does not allow this.")
+    return _policy(CaseReviewPolicy.current())
+
+
+@router.post(
+    "case-review-policy", response={201: PolicyOut}, summary="Publish a new version of the case review policy"
+)
+@require("partnership.configure")
+def policy_publish(request: HttpRequest, payload: PolicyIn) -> WithStatus[dict[str, Any]]:
+    """Administrators only. What is left out stays as in the current version; `holidays` and
+    `exclude_closure_codes`, when sent, replace the whole list. Reviews already opened keep the
+    version they were opened under; threshold counts use the new one from now on."""
+    policy = services.publish_policy(api_user(request), payload.dict(exclude_none=True))
+    return WithStatus(201, _policy(policy))
 
 
 def _may_check_thresholds(user: User) -> None:

@@ -134,6 +134,35 @@ class MinutesIn(_In):
     minutes: str
 
 
+class NotesIn(_In):
+    version: int = Field(description="The meeting's version you loaded (409 if it changed since).")
+    notes: str = Field(description="General minutes: apologies, matters arising. Replaces what is held.")
+
+
+class CancelIn(_In):
+    version: int = Field(description="The meeting's version you loaded (409 if it changed since).")
+
+
+class AttendeeIn(_In):
+    attendee_id: int | None = Field(
+        default=None, description="An existing row to change (or remove); leave out to add an agency."
+    )
+    agency: str = Field(default="", description="A new row's agency code; blank: the police.")
+    name: str | None = Field(default=None, description="Who attends for the agency (unchanged if left out).")
+    present: bool | None = Field(
+        default=None, description="Whether they came (left out: unchanged; null: not yet known)."
+    )
+    remove: bool = Field(default=False, description="Remove this invitation.")
+
+
+class AttendanceIn(_In):
+    attendees: list[AttendeeIn] = Field(description="Rows to change, add or remove; others are kept.")
+
+
+class AgendaCaseIn(_In):
+    case_id: int = Field(description="An open case in the group's area.")
+
+
 class TaskIn(_In):
     text: str
     owner_id: int | None = Field(default=None, description="A police user …")
@@ -314,6 +343,44 @@ class CaseReviewOut(Schema):
 class CaseReviewListOut(Schema):
     count: int
     reviews: list[CaseReviewOut]
+
+
+class PolicyIn(_In):
+    """A new version of the case review policy: what is left out stays as in the current one."""
+
+    victim_incidents: int | None = Field(default=None, description="Incidents by one victim …")
+    victim_window_months: int | None = Field(default=None, description="… within this many months.")
+    location_incidents: int | None = Field(
+        default=None, description="Incidents about one place, each from a different reporter …"
+    )
+    location_window_months: int | None = Field(default=None, description="… within this many months.")
+    location_radius_m: int | None = Field(default=None, description="One place: within this many metres.")
+    asb_only: bool | None = None
+    exclude_closure_codes: list[str] | None = Field(
+        default=None, description="Incidents closed with these codes do not count."
+    )
+    decision_working_days: int | None = None
+    response_working_days: int | None = None
+    holidays: list[str] | None = Field(
+        default=None, description="Bank holidays (YYYY-MM-DD) that are not working days: the whole list."
+    )
+    note: str = Field(default="", description="Why this change.")
+
+
+class PolicyOut(Schema):
+    version: int
+    victim_incidents: int
+    victim_window_months: int
+    location_incidents: int
+    location_window_months: int
+    location_radius_m: int
+    asb_only: bool
+    exclude_closure_codes: list[str]
+    decision_working_days: int
+    response_working_days: int
+    holidays: list[str]
+    note: str
+    created_at: dt.datetime
 
 
 class ThresholdHitOut(Schema):

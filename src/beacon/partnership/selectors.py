@@ -32,6 +32,7 @@ from beacon.partnership.models import (
     PowerBreach,
     PowerUse,
     Referral,
+    SharedItem,
 )
 from beacon.partnership.triggers import LocationStatus, TriggerStatus, VictimStatus
 from beacon.people.models import ContactRecord, Person
@@ -108,7 +109,11 @@ def referrals_for(user: User) -> QuerySet[Referral]:
     return qs.filter(area_id__in=user.area_ids())
 
 
-def referral_list(user: User, *, status: str = "", agency: str = "") -> QuerySet[Referral]:
+def referral_list(
+    user: User, *, status: str = "", agency: str = "", case: int | None = None
+) -> QuerySet[Referral]:
+    """The referrals the user may see, by status, agency (its code) and case (its id). A partner
+    agency never learns which case a referral is about: a case filter finds it nothing."""
     qs = referrals_for(user)
     if status == "open":
         qs = qs.exclude(status=Referral.Status.CLOSED)
@@ -116,6 +121,8 @@ def referral_list(user: User, *, status: str = "", agency: str = "") -> QuerySet
         qs = qs.filter(status=status)
     if agency:
         qs = qs.filter(agency__code=agency)
+    if case is not None:
+        qs = qs.none() if user.can("partnership.shared") else qs.filter(case_id=case)
     return qs
 
 
@@ -125,9 +132,15 @@ def log_referral_list(user: User, referrals: list[Referral], reason: str) -> Non
 
 
 def referral_for(user: User, pk: int, *, reason: str) -> Referral:
-    """One referral the user may see (Referral.DoesNotExist otherwise); the view is logged."""
+    """One referral the user may see (Referral.DoesNotExist otherwise). The view is logged, and so
+    is a read of the case it is about: police users see the case, a partner agency its summary when
+    the referral shared it."""
     referral = referrals_for(user).select_related("response_by", "outcome_by", "person").get(pk=pk)
     audit.record_read(user, referral, reason=reason)
+    if referral.case is not None and (
+        not user.can("partnership.shared") or SharedItem.CASE_SUMMARY in (referral.shared_snapshot or {})
+    ):
+        audit.record_read(user, referral.case, reason=f"referral {referral.reference}: {reason}")
     return referral
 
 
@@ -154,7 +167,13 @@ def power_for(user: User, pk: int, *, reason: str) -> PowerUse:
     if not user.can_see_area(power.case.area_id):
         raise PowerUse.DoesNotExist
     audit.record_read(user, power, reason=reason)
+    audit.record_read(user, power.case, reason=f"{power_label(power)}: {reason}")
     return power
+
+
+def power_label(power: PowerUse) -> str:
+    """A tool or power as an access log reason names it."""
+    return f"{power.kind.label} {power.pk} issued {power.issued_on:%d %b %Y}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -456,19 +475,30 @@ def reviews_for(user: User) -> QuerySet[CaseReview]:
     return qs if user.all_areas else qs.filter(area_id__in=user.area_ids())
 
 
-def review_list(user: User, *, status: str = "", overdue: bool = False) -> list[CaseReview]:
+def review_list(
+    user: User, *, status: str = "", overdue: bool = False, case: int | None = None
+) -> list[CaseReview]:
     qs = reviews_for(user)
+    if case is not None:
+        qs = qs.filter(case_id=case)
     if status == "open":
         qs = qs.filter(status__in=OPEN_REVIEW)
     elif status:
         qs = qs.filter(status=status)
-    today = timezone.localdate()
     if overdue:
-        qs = qs.filter(
-            Q(status=CaseReview.Status.AWAITING_DECISION, decision_due__lt=today)
-            | Q(status=CaseReview.Status.UNDER_REVIEW, response_due__lt=today)
-        )
+        qs = qs.filter(_overdue(timezone.localdate()))
     return list(qs.order_by("status", "decision_due", "id"))
+
+
+def _overdue(today: dt.date) -> Q:
+    """Reviews past their next statutory deadline: the decision, then the response."""
+    return Q(status=CaseReview.Status.AWAITING_DECISION, decision_due__lt=today) | Q(
+        status=CaseReview.Status.UNDER_REVIEW, response_due__lt=today
+    )
+
+
+def overdue_review_count(user: User) -> int:
+    return reviews_for(user).filter(_overdue(timezone.localdate())).count()
 
 
 def review_for(user: User, pk: int, *, reason: str) -> CaseReview:

@@ -1,5 +1,6 @@
 """Writes for multi-agency action groups: groups, meetings, attendance, the agenda (built from the
-High cases and the new Medium cases in the group's area), minutes per item, and tasks — each task
+High cases and the Medium cases new to the group — opened, raised to Medium or reopened since its
+last meeting — in the group's area), minutes per item, and tasks — each task
 is a case action (cases.Action) created through the cases domain's services."""
 
 from __future__ import annotations
@@ -8,10 +9,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from beacon.cases.models import Case
+from beacon.cases.models import Case, RiskLevelChange
 from beacon.core import audit
 from beacon.core.concurrency import check_version
 from beacon.core.errors import PermissionRefused, Problem, ValidationFailed
@@ -146,13 +147,18 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
 
 def agenda_cases(group: ActionGroup, new_since: dt.datetime | None) -> list[tuple[Case, str]]:
     """The open cases in the group's area (or neighbourhood) that the agenda takes: every High case,
-    and the Medium cases opened since `new_since` (all of them when the group has not met)."""
+    and the Medium cases new to the group since `new_since` (all of them when the group has not
+    met): opened since, raised to Medium since (a change to Medium in the case's risk history),
+    or reopened since."""
     scope = Case.objects.filter(status=Case.Status.OPEN, area_id=group.area_id)
     if group.neighbourhood_id is not None:
         scope = scope.filter(neighbourhood_id=group.neighbourhood_id)
     medium = Q(risk_level=RiskLevel.MEDIUM)
     if new_since is not None:
-        medium &= Q(opened_at__gt=new_since)
+        raised = RiskLevelChange.objects.filter(
+            case_id=OuterRef("pk"), level=RiskLevel.MEDIUM, at__gt=new_since
+        )
+        medium &= Q(opened_at__gt=new_since) | Q(reopened_at__gt=new_since) | Q(Exists(raised))
     found = scope.filter(Q(risk_level=RiskLevel.HIGH) | medium).order_by("opened_at", "id")
     return [
         (c, AgendaItem.Reason.HIGH if c.risk_level == RiskLevel.HIGH else AgendaItem.Reason.NEW_MEDIUM)
@@ -229,14 +235,16 @@ def add_agenda_case(actor: User, meeting_id: int, case_id: int) -> AgendaItem:
     """Put another open case from the group's area on the agenda (before the meeting is held)."""
     meeting = _locked_meeting(actor, meeting_id)
     if meeting.agenda_frozen:
-        raise ValidationFailed.one("The agenda is fixed once the meeting has been held or cancelled.", "case")
+        raise ValidationFailed.one(
+            "The agenda is fixed once the meeting has been held or cancelled.", "case_id"
+        )
     case = Case.objects.filter(pk=case_id).first()
     if case is None or case.area_id != meeting.group.area_id:
-        raise ValidationFailed.one("Choose an open case in the group's area.", "case")
+        raise ValidationFailed.one("Choose an open case in the group's area.", "case_id")
     if case.status != Case.Status.OPEN:
-        raise ValidationFailed.one(f"Case {case.reference} is closed.", "case")
+        raise ValidationFailed.one(f"Case {case.reference} is closed.", "case_id")
     if AgendaItem.objects.filter(meeting=meeting, case=case).exists():
-        raise ValidationFailed.one(f"Case {case.reference} is already on the agenda.", "case")
+        raise ValidationFailed.one(f"Case {case.reference} is already on the agenda.", "case_id")
     item = AgendaItem(meeting=meeting, case=case, position=0, reason=AgendaItem.Reason.ADDED)
     _snapshot_case(item, case)
     item.save()

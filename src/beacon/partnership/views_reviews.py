@@ -59,6 +59,9 @@ def thresholds_panel(request: AuthedRequest) -> HttpResponse:
     if not (request.user.can("cases.supervise") or request.user.can("partnership.case_review")):
         return refuse(request, "Your role does not give access to the case review thresholds.")
     hits = selectors.triggers_for_supervisor(request.user)
+    if request.GET.get("compact"):  # the supervisor's list: a summary line, the table folded away
+        context = {"hits": hits, "overdue": selectors.overdue_review_count(request.user)}
+        return render(request, "partnership/_supervisor_thresholds.html", context)
     return render(request, "partnership/_threshold_hits.html", {"hits": hits})
 
 

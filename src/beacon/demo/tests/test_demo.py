@@ -21,6 +21,7 @@ from beacon.core.roles import Role
 from beacon.demo.data import ASB, CDI
 from beacon.incidents.models import Incident
 from beacon.inspections.models import Allocation, Inspection, ProgressUpdate
+from beacon.partnership import selectors as partnership_selectors
 from beacon.partnership.models import AgendaItem, PowerUse, Referral
 from beacon.risk.models import Assessment
 
@@ -53,6 +54,9 @@ def _casework_to_show() -> None:
     high = Case.objects.get(risk_level="high", status="open")
     assert high.contacts.exists() and high.reviews.exists() and high.actions.count() == 3
     assert Referral.objects.filter(case=high).exists() and PowerUse.objects.filter(case=high).exists()
+    # The council's partner user sees the referral made to the council (and nothing else).
+    partner = User.objects.get(username="partner")
+    assert list(partnership_selectors.referral_list(partner)) == list(Referral.objects.filter(case=high))
     assert Assessment.objects.filter(reviewed_by=sergeant).exists()
     # Deepak's Medium case is Red on the sergeant's list (no first contact), above the High one.
     listed = selectors.supervisor_list(sergeant, selectors.SupervisorFilters(kind="case"))

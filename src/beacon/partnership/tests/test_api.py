@@ -15,6 +15,8 @@ from django.utils import timezone
 from beacon.cases.models import Action
 from beacon.core.models import AuditEvent, User
 from beacon.core.roles import Role
+from beacon.partnership import services
+from beacon.partnership.models import CaseReviewPolicy, Meeting
 from beacon.partnership.tests.factories import case, days_ago, incident, party, person
 from beacon.partnership.workdays import add_working_days
 
@@ -313,3 +315,269 @@ def test_list_endpoints_take_a_bounded_number_of_queries(
     with django_assert_max_num_queries(10):
         r = get(api_client, "/referrals", h)
     assert r.json()["count"] == 20
+
+
+# ---------------------------------------------------------------------------------------------
+# The case behind a power or a referral is logged as read
+
+
+def test_reading_a_power_or_a_referral_logs_the_case_it_belongs_to(
+    api_client: Client,
+    officer: User,
+    council_user: User,
+    housing_user: User,
+    north_case: Any,
+    bearer: Callable[..., dict[str, str]],
+) -> None:
+    h = bearer(officer)
+    perp = party(north_case, north_case.parties.get(role="perpetrator").person)
+    issued = (timezone.localdate() - dt.timedelta(days=5)).isoformat()
+    p = post(
+        api_client,
+        f"/cases/{north_case.pk}/powers",
+        {"kind": "cpw", "subject_id": perp.pk, "issued_on": issued},
+        h,
+    ).json()
+
+    def case_reads(user: User) -> Any:
+        return AuditEvent.objects.filter(
+            actor=user, action="read", model="case", object_pk=str(north_case.pk)
+        )
+
+    AuditEvent.objects.filter(action="read").delete()
+    assert get(api_client, f"/cases/{north_case.pk}/powers", h).status_code == 200
+    assert case_reads(officer).filter(reason=f"tools and powers on {north_case.reference} (API)").count() == 1
+    assert get(api_client, f"/powers/{p['id']}", h).status_code == 200
+    assert (
+        case_reads(officer)
+        .filter(reason__startswith=f"Community Protection Warning {p['id']} issued", reason__contains="(API)")
+        .count()
+        == 1
+    )
+
+    to_council = post(api_client, "/referrals", referral_body(north_case.pk), h).json()
+    to_housing = post(
+        api_client, "/referrals", referral_body(north_case.pk, agency="housing", shared_items=["victims"]), h
+    ).json()
+    AuditEvent.objects.filter(action="read").delete()
+    get(api_client, f"/referrals/{to_council['id']}", h, purpose="checking the response")
+    assert case_reads(officer).get().reason == f"referral {to_council['reference']}: checking the response"
+    # A partner agency sees the case's summary when the referral shared it …
+    get(api_client, f"/referrals/{to_council['id']}", bearer(council_user))
+    assert case_reads(council_user).get().reason == f"referral {to_council['reference']}: viewing referral"
+    # … and nothing of the case when it did not.
+    assert get(api_client, f"/referrals/{to_housing['id']}", bearer(housing_user)).status_code == 200
+    assert AuditEvent.objects.filter(actor=housing_user, action="read", model="referral").count() == 1
+    assert not case_reads(housing_user).exists()
+
+
+def test_a_partner_whose_agency_code_is_unknown_sees_nothing(
+    api_client: Client,
+    officer: User,
+    north_case: Any,
+    make_user: Callable[..., User],
+    bearer: Callable[..., dict[str, str]],
+) -> None:
+    made = post(api_client, "/referrals", referral_body(north_case.pk), bearer(officer)).json()
+    stranger = bearer(make_user(Role.PARTNER, partner_agency="Wessex District Council"))
+    listed = get(api_client, "/referrals", stranger)
+    assert listed.status_code == 200 and listed.json() == {"count": 0, "referrals": []}
+    assert get(api_client, f"/referrals/{made['id']}", stranger).status_code == 404
+    answer = {"version": 1, "response": "accepted", "responded_on": timezone.localdate().isoformat()}
+    assert post(api_client, f"/referrals/{made['id']}/response", answer, stranger).status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------
+# Meetings: notes, attendance, cancelling, adding a case by hand
+
+
+@pytest.fixture
+def meeting(officer: User, place: dict[str, Any]) -> Any:
+    group = services.create_group(
+        officer, name="North ASBAG", area_id=place["north"].pk, agencies=["council"]
+    )
+    return services.schedule_meeting(
+        officer, group.pk, services.MeetingInput(scheduled_for=timezone.now() + dt.timedelta(days=3))
+    )
+
+
+def test_meeting_notes_through_the_api(
+    api_client: Client,
+    officer: User,
+    council_user: User,
+    meeting: Any,
+    bearer: Callable[..., dict[str, str]],
+) -> None:
+    h = bearer(officer)
+    path = f"/meetings/{meeting.pk}/notes"
+    saved = post(api_client, path, {"version": meeting.version, "notes": " Apologies: housing. "}, h)
+    assert saved.status_code == 200 and saved.json()["notes"] == "Apologies: housing."
+    assert saved.json()["version"] == meeting.version + 1
+    stale = post(api_client, path, {"version": meeting.version, "notes": "Overwritten"}, h)
+    assert stale.status_code == 409 and stale.json()["changes"]["notes"] == ["", "Apologies: housing."]
+    missing = post(api_client, path, {"notes": "No version"}, h)
+    assert missing.status_code == 422 and fields(missing) == {"version"}
+    assert post(api_client, path, {"version": 2, "notes": "x"}, bearer(council_user)).status_code == 403
+    assert get(api_client, f"/meetings/{meeting.pk}", h).json()["notes"] == "Apologies: housing."
+
+
+def test_meeting_attendance_through_the_api(
+    api_client: Client,
+    officer: User,
+    make_user: Callable[..., User],
+    meeting: Any,
+    bearer: Callable[..., dict[str, str]],
+) -> None:
+    h = bearer(officer)
+    path = f"/meetings/{meeting.pk}/attendance"
+    rows = get(api_client, f"/meetings/{meeting.pk}", h).json()["attendees"]
+    police, council = (next(a for a in rows if a["agency"] == code) for code in (None, "council"))
+    named = post(api_client, path, {"attendees": [{"attendee_id": council["id"], "name": "C. Lund"}]}, h)
+    assert named.status_code == 200
+    came = post(
+        api_client,
+        path,
+        {
+            "attendees": [
+                {"attendee_id": council["id"], "present": True},
+                {"attendee_id": police["id"], "remove": True},
+                {"agency": "housing", "name": "H. Officer"},
+            ]
+        },
+        h,
+    ).json()["attendees"]
+    assert [(a["agency"], a["name"], a["present"]) for a in came] == [
+        ("council", "C. Lund", True),
+        ("housing", "H. Officer", None),
+    ]
+    bad = post(api_client, path, {"attendees": [{"agency": "no-such-agency"}, {"attendee_id": 999_999}]}, h)
+    assert bad.status_code == 422 and fields(bad) == {"agency", "attendee_id"}
+    typo = post(api_client, path, {"attendees": [{"agncy": "housing"}]}, h)
+    assert typo.status_code == 422
+    assert len(get(api_client, f"/meetings/{meeting.pk}", h).json()["attendees"]) == 2  # nothing changed
+    handler = bearer(make_user(Role.CALL_HANDLER, all_areas=True))
+    assert post(api_client, path, {"attendees": []}, handler).status_code == 403
+
+
+def test_cancelling_a_meeting_through_the_api(
+    api_client: Client,
+    officer: User,
+    south_officer: User,
+    meeting: Any,
+    bearer: Callable[..., dict[str, str]],
+) -> None:
+    h = bearer(officer)
+    path = f"/meetings/{meeting.pk}/cancel"
+    assert post(api_client, path, {"version": meeting.version}, bearer(south_officer)).status_code == 404
+    assert post(api_client, path, {}, h).status_code == 422
+    post(api_client, f"/meetings/{meeting.pk}/notes", {"version": meeting.version, "notes": "Moved"}, h)
+    stale = post(api_client, path, {"version": meeting.version}, h)
+    assert stale.status_code == 409
+    cancelled = post(api_client, path, {"version": meeting.version + 1}, h)
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    again = post(api_client, path, {"version": cancelled.json()["version"]}, h)
+    assert again.status_code == 422 and fields(again) == {"status"}
+    assert Meeting.objects.get(pk=meeting.pk).status == "cancelled"
+
+
+def test_adding_a_case_to_the_agenda_through_the_api(
+    api_client: Client,
+    officer: User,
+    council_user: User,
+    place: dict[str, Any],
+    meeting: Any,
+    bearer: Callable[..., dict[str, str]],
+) -> None:
+    h = bearer(officer)
+    path = f"/meetings/{meeting.pk}/agenda/cases"
+    standard = case(place["north"], level="standard")
+    added = post(api_client, path, {"case_id": standard.pk}, h)
+    assert added.status_code == 201
+    assert [(i["case_reference"], i["reason"]) for i in added.json()["agenda"]] == [
+        (standard.reference, "added")
+    ]
+    twice = post(api_client, path, {"case_id": standard.pk}, h)
+    assert twice.status_code == 422 and fields(twice) == {"case_id"}
+    elsewhere = post(api_client, path, {"case_id": case(place["south"]).pk}, h)
+    assert elsewhere.status_code == 422 and fields(elsewhere) == {"case_id"}
+    assert post(api_client, path, {"case": standard.pk}, h).status_code == 422
+    assert post(api_client, path, {"case_id": standard.pk}, bearer(council_user)).status_code == 403
+    assert AuditEvent.objects.filter(action="create", model="agendaitem").count() == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The case review policy; lists by case
+
+
+def test_the_case_review_policy_through_the_api(
+    api_client: Client,
+    sergeant: User,
+    council_user: User,
+    make_user: Callable[..., User],
+    bearer: Callable[..., dict[str, str]],
+) -> None:
+    current = get(api_client, "/case-review-policy", bearer(sergeant))
+    assert current.status_code == 200
+    assert current.json()["version"] == CaseReviewPolicy.current().version
+    assert get(api_client, "/case-review-policy", bearer(council_user)).status_code == 403
+    admin = bearer(make_user(Role.ADMIN, all_areas=True))
+    assert (
+        post(api_client, "/case-review-policy", {"victim_incidents": 4}, bearer(sergeant)).status_code == 403
+    )
+    bad = post(api_client, "/case-review-policy", {"victim_incidents": 0, "holidays": ["25/12/2026"]}, admin)
+    assert bad.status_code == 422 and fields(bad) == {"victim_incidents", "holidays"}
+    assert post(api_client, "/case-review-policy", {"victim_incidnts": 4}, admin).status_code == 422
+    published = post(
+        api_client,
+        "/case-review-policy",
+        {"victim_incidents": 4, "holidays": ["2026-12-25"], "note": "Panel decision"},
+        admin,
+    )
+    assert published.status_code == 201, published.content
+    body = published.json()
+    was = current.json()
+    assert body["version"] == was["version"] + 1 and body["victim_incidents"] == 4
+    assert body["holidays"] == ["2026-12-25"] and body["location_incidents"] == was["location_incidents"]
+    assert get(api_client, "/case-review-policy", bearer(sergeant)).json()["version"] == body["version"]
+    assert AuditEvent.objects.filter(action="create", model="casereviewpolicy").count() == 1
+
+
+def test_referrals_and_case_reviews_listed_by_case(
+    api_client: Client,
+    officer: User,
+    sergeant: User,
+    council_user: User,
+    north_case: Any,
+    place: dict[str, Any],
+    bearer: Callable[..., dict[str, str]],
+) -> None:
+    h = bearer(officer)
+    other = case(place["north"], victims=[person("Olga", "Other")])
+    mine = post(api_client, "/referrals", referral_body(north_case.pk), h).json()
+    post(api_client, "/referrals", referral_body(other.pk), h)
+    listed = get(api_client, "/referrals", h, case=north_case.pk).json()
+    assert listed["count"] == 1 and [r["id"] for r in listed["referrals"]] == [mine["id"]]
+    assert get(api_client, "/referrals", h).json()["count"] == 2
+    refused = get(api_client, "/referrals", bearer(council_user), case=north_case.pk)
+    assert refused.status_code == 422 and fields(refused) == {"case"}
+    assert get(api_client, "/referrals", h, case="x").status_code == 422
+
+    s = bearer(sergeant)
+    today = timezone.localdate().isoformat()
+    victim = north_case.parties.get(role="victim").person_id
+    review = post(
+        api_client,
+        "/case-reviews",
+        {"applicant_id": victim, "case_id": north_case.pk, "received_on": today},
+        s,
+    ).json()
+    post(
+        api_client,
+        "/case-reviews",
+        {"applicant_name": "Someone", "case_id": other.pk, "received_on": today},
+        s,
+    )
+    by_case = get(api_client, "/case-reviews", s, case=north_case.pk).json()
+    assert by_case["count"] == 1 and [r["id"] for r in by_case["reviews"]] == [review["id"]]
+    assert get(api_client, "/case-reviews", s).json()["count"] == 2
+    assert get(api_client, "/case-reviews", h, case=north_case.pk).status_code == 403

@@ -1,6 +1,7 @@
-"""Action groups: the agenda takes the High cases and the Medium cases opened since the group's
-last meeting, from the group's area (or neighbourhood) only; it is kept as it was once the meeting
-is held; minutes per case; tasks become case actions with their owner, due date and source."""
+"""Action groups: the agenda takes the High cases and the Medium cases opened, raised to Medium or
+reopened since the group's last meeting, from the group's area (or neighbourhood) only; it is kept
+as it was once the meeting is held; minutes per case; tasks become case actions with their owner,
+due date and source."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from beacon.cases.models import Action, Case
+from beacon.cases.models import Action, Case, RiskLevelChange
 from beacon.core.errors import EditConflict, PermissionRefused, ValidationFailed
 from beacon.core.models import AuditEvent, User
 from beacon.core.roles import Role
@@ -87,6 +88,41 @@ def test_later_agendas_take_only_medium_cases_opened_since_the_last_meeting(
     assert refs(m) == [cases["high"].reference, cases["high_mill"].reference, cases["new_medium"].reference]
     m.refresh_from_db()
     assert m.new_since == last.scheduled_for  # the cancelled meeting does not count
+
+
+def test_medium_cases_raised_or_reopened_since_the_last_meeting_are_new_to_the_group(
+    officer: User, group: Any, place: dict[str, Any], cases: dict[str, Case]
+) -> None:
+    north = place["north"]
+    services.schedule_meeting(officer, group.pk, MeetingInput(scheduled_for=days_ago(20)))
+
+    def medium(opened: int, *, raised: int | None = None, reopened: int | None = None) -> Case:
+        c = case(north, level="medium", opened_at=days_ago(opened))
+        RiskLevelChange.objects.create(case=c, level="standard", at=days_ago(opened))
+        if raised is not None:
+            RiskLevelChange.objects.create(case=c, level="medium", at=days_ago(raised))
+        if reopened is not None:
+            Case.objects.filter(pk=c.pk).update(reopened_at=days_ago(reopened))
+        return c
+
+    raised_since = medium(60, raised=3)
+    raised_before = medium(60, raised=30)
+    reopened_since = medium(90, reopened=2)
+    reopened_before = medium(90, reopened=25)
+    # Raised to Medium since, but Standard again now: not on the agenda.
+    back_down = case(north, level="standard", opened_at=days_ago(60))
+    RiskLevelChange.objects.create(case=back_down, level="medium", at=days_ago(4))
+    m = services.schedule_meeting(officer, group.pk, MeetingInput(scheduled_for=at(7)))
+    services.build_agenda(officer, m.pk)
+    reasons = {i.case_id: i.reason for i in AgendaItem.objects.filter(meeting=m)}
+    assert reasons == {
+        cases["high"].pk: "high",
+        cases["high_mill"].pk: "high",
+        cases["new_medium"].pk: "new_medium",
+        raised_since.pk: "new_medium",
+        reopened_since.pk: "new_medium",
+    }
+    assert not {raised_before.pk, reopened_before.pk, back_down.pk, cases["old_medium"].pk} & set(reasons)
 
 
 def test_a_neighbourhood_group_takes_only_its_neighbourhoods_cases(

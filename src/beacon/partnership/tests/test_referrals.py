@@ -296,6 +296,12 @@ def test_a_partner_without_an_agency_sees_nothing(
     assert "REF-" not in html and "not linked to a partner agency" in html
     unknown = make_user(Role.PARTNER, partner_agency="no-such-agency")
     assert not selectors.referrals_for(unknown).exists()
+    assert selectors.agency_for(unknown) is None
+    page = client_for(unknown).get(reverse("partnership:referrals"))
+    assert page.status_code == 200 and "not linked to a partner agency" in page.content.decode()
+    assert "REF-" not in page.content.decode()
+    for referral in referrals.values():
+        assert client_for(unknown).get(reverse("partnership:referral", args=[referral.pk])).status_code == 404
 
 
 def test_police_see_referrals_in_their_areas_only(

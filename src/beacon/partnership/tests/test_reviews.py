@@ -341,3 +341,29 @@ def test_the_threshold_panel_is_a_fragment_for_supervisors(
     html = r.content.decode()
     assert r.status_code == 200 and "<html" not in html and "Ann Ashby" in html and "Open a review" in html
     assert client_for(officer).get(reverse("partnership:thresholds_panel")).status_code == 403
+
+
+def test_the_supervisors_list_and_the_victims_record_say_when_the_threshold_is_met(
+    client_for: Callable[..., Client], sergeant: User, victim: Any, place: dict[str, Any]
+) -> None:
+    client = client_for(sergeant)
+    # The supervisor's list loads the summary after the list itself.
+    page = client.get(reverse("cases:supervisor")).content.decode()
+    assert f'hx-get="{reverse("partnership:thresholds_panel")}?compact=1"' in page
+    old = timezone.localdate() - dt.timedelta(days=30)
+    services.open_case_review(sergeant, application(place, received_on=old))
+    summary = client.get(reverse("partnership:thresholds_panel"), {"compact": "1"}).content.decode()
+    assert "1 victim and 0 places in your areas meet the ASB case review threshold" in summary
+    assert "1 ASB case review is past its deadline" in summary and "Ann Ashby" in summary
+    # The victim's own record.
+    person_page = client.get(reverse("people:person", args=[victim.pk])).content.decode()
+    assert 'data-key="case_review_threshold"' in person_page and "Threshold met: 3 qualifying" in person_page
+
+
+def test_the_supervisors_summary_when_nothing_is_met(
+    client_for: Callable[..., Client], sergeant: User
+) -> None:
+    summary = (
+        client_for(sergeant).get(reverse("partnership:thresholds_panel"), {"compact": "1"}).content.decode()
+    )
+    assert "Nobody and nowhere in your areas meets the ASB case review threshold" in summary
