@@ -52,7 +52,7 @@ from beacon.geography.geometry import bbox_around, distance_m
 from beacon.incidents.models import Incident, IncidentPerson, IntakeSettings, ResponseGrade
 
 CASE_LIST_RELATED = ("area", "neighbourhood", "spoc", "supervisor")
-DUE_IDS_INLINE = 5000  # more flagged incidents than this: the risk query runs over the whole scope
+DUE_IDS_INLINE = 500  # more flagged incidents than this: the risk query runs over the whole scope
 VICTIM_ROLES = (IncidentPerson.Role.VICTIM, IncidentPerson.Role.CALLER)
 
 
@@ -259,18 +259,15 @@ def supervisor_incidents(
     qs = _scope(user, Incident.objects.filter(status=Incident.Status.OPEN, is_asb=True), f)
     today = timezone.localdate(now)
     # Days an assessment is overdue: from the day it was received to the day `hours` ago.
-    assessment_clock = timezone.localdate(
-        now - dt.timedelta(hours=RiskSettings.current().assessment_due_hours)
-    )
+    assess_cutoff = now - dt.timedelta(hours=RiskSettings.current().assessment_due_hours)
+    assessment_clock = timezone.localdate(assess_cutoff)
     ack_cutoff = now - dt.timedelta(hours=IntakeSettings.current().acknowledge_within_hours)
     waiting = Q(inbox_item__isnull=False, inbox_item__acknowledged_at__isnull=True)
     # An incident an open case covers is shown through the case, unless it could be Red itself (a
     # team has not acknowledged it in time, or its victim has not been assessed in time): then it
     # stays on the list until that is put right.
-    may_be_red = (
-        Q(repeat_victim=True)
-        | Q(vulnerable_victim=True)
-        | (waiting & Q(inbox_item__placed_at__lt=ack_cutoff))
+    may_be_red = (Q(repeat_victim=True) | Q(vulnerable_victim=True)) & Q(received_at__lt=assess_cutoff) | (
+        waiting & Q(inbox_item__placed_at__lt=ack_cutoff)
     )
     rows = (
         qs.annotate(covered=Exists(covered))
