@@ -254,3 +254,36 @@ def test_cases_for_an_incident_and_reopen_suggestions(
     ]
     # Outside your areas: not found.
     assert client_for(south_officer).get(f"{API}/for-incident/{later.pk}").status_code == 404
+
+
+def test_list_and_due_read_a_bounded_number_of_times(
+    officer: User,
+    sergeant: User,
+    client_for: Callable[..., Client],
+    place: dict[str, Any],
+    django_assert_max_num_queries: Any,
+) -> None:
+    """The supervisor's list and the due report through the API: the same number of queries for 3
+    cases as for 30 (an N+1 would fail here)."""
+    c = client_for(sergeant)
+
+    def counted(path: str) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    for level in ("standard", "medium", "high"):
+        f.open_case(officer, level=level, area=place["north"])
+    f.incident(neighbourhood=place["market"], vulnerable_victim=True)
+    few = (counted(API), counted(f"{API}/due"))
+    for level in ["standard", "medium", "high"] * 9:
+        f.open_case(officer, level=level, area=place["north"])
+    for _ in range(5):
+        f.incident(neighbourhood=place["market"], vulnerable_victim=True)
+    many = (counted(API), counted(f"{API}/due"))
+    assert many == few
+    with django_assert_max_num_queries(24):
+        c.get(API)
