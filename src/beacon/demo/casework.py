@@ -246,6 +246,10 @@ def load_demo_casework() -> dict[str, Any]:
     )
     closed_at = now - dt.timedelta(days=42)
     Case.objects.filter(pk=standard.pk).update(closed_at=closed_at)
+    old.refresh_from_db()
+    incident_services.close_incident(
+        officer, old, version=old.version, closure_code="advice-given", note="Mediation agreed; case closed."
+    )
     _report(
         handler,
         "demo-8",
