@@ -66,8 +66,8 @@ class CaseFilterForm(GovukForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         areas = Area.objects.all() if user.all_areas else Area.objects.filter(pk__in=user.area_ids())
-        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
-        self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(area__in=areas)  # type: ignore[attr-defined]
+        self.set_queryset("area", areas)
+        self.set_queryset("neighbourhood", Neighbourhood.objects.filter(area__in=areas))
 
 
 class SupervisorFilterForm(GovukForm):
@@ -87,9 +87,9 @@ class SupervisorFilterForm(GovukForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         areas = Area.objects.all() if user.all_areas else Area.objects.filter(pk__in=user.area_ids())
-        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+        self.set_queryset("area", areas)
         nbhds = Neighbourhood.objects.filter(area__in=areas).select_related("area")
-        self.fields["neighbourhood"].queryset = nbhds  # type: ignore[attr-defined]
+        self.set_queryset("neighbourhood", nbhds)
 
 
 class OpenCaseForm(GovukForm):
@@ -123,8 +123,8 @@ class OpenCaseForm(GovukForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = (  # type: ignore[attr-defined]
-            Area.objects.all() if user.all_areas else Area.objects.filter(pk__in=user.area_ids())
+        self.set_queryset(
+            "area", Area.objects.all() if user.all_areas else Area.objects.filter(pk__in=user.area_ids())
         )
         self.fields["victim"].widget.attrs["class"] += " govuk-input--width-10"
         self.fields["incident"].widget.attrs["class"] += " govuk-input--width-20"
@@ -158,9 +158,9 @@ class CaseEditForm(GovukForm):
 
     def __init__(self, *args: Any, area_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["spoc"].queryset = staff_in_area(area_id)  # type: ignore[attr-defined]
-        self.fields["supervisor"].queryset = staff_in_area(area_id, (Role.SUPERVISOR,))  # type: ignore[attr-defined]
-        self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(area_id=area_id)  # type: ignore[attr-defined]
+        self.set_queryset("spoc", staff_in_area(area_id))
+        self.set_queryset("supervisor", staff_in_area(area_id, (Role.SUPERVISOR,)))
+        self.set_queryset("neighbourhood", Neighbourhood.objects.filter(area_id=area_id))
 
 
 class LevelForm(GovukForm):
@@ -234,7 +234,7 @@ class ActionForm(GovukForm):
 
     def __init__(self, *args: Any, area_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = staff_in_area(area_id)  # type: ignore[attr-defined]
+        self.set_queryset("owner", staff_in_area(area_id))
 
 
 class ContactForm(GovukForm):
@@ -255,7 +255,7 @@ class ContactForm(GovukForm):
 
     def __init__(self, *args: Any, victims: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [(str(pk), label) for pk, label in victims]  # type: ignore[attr-defined]
+        self.set_choices("person", [(str(pk), label) for pk, label in victims])
         self.fields["at_time"].widget.input_type = "time"
         self.fields["at_time"].widget.attrs["class"] = "govuk-input govuk-input--width-5"
 

@@ -49,6 +49,18 @@ class GovukForm(forms.Form):
     def problems(self) -> list[Problem]:
         return [Problem(message=str(e), field=name) for name, errs in self.errors.items() for e in errs]
 
+    def set_choices(self, name: str, choices: Any) -> None:
+        """Give a choice field the choices this page offers (a form built per user or record)."""
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField), name
+        field.choices = choices
+
+    def set_queryset(self, name: str, queryset: Any) -> None:
+        """Narrow a model choice field to the records this user or record may choose."""
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelChoiceField), name
+        field.queryset = queryset
+
     def add_problems(self, problems: list[Problem]) -> None:
         for p in problems:
             self.add_error(p.field if p.field in self.fields else None, p.message)

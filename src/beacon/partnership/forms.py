@@ -78,11 +78,11 @@ class ReferralForm(GovukForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = agency_choices(blank="Choose an agency")  # type: ignore[attr-defined]
-        self.fields["person_id"].choices = [("", "The whole case")] + (people or [])  # type: ignore[attr-defined]
-        self.fields["area_id"].choices = [("", "Choose an area")] + (areas or [])  # type: ignore[attr-defined]
+        self.set_choices("agency", agency_choices(blank="Choose an agency"))
+        self.set_choices("person_id", [("", "The whole case")] + (people or []))
+        self.set_choices("area_id", [("", "Choose an area")] + (areas or []))
         items = [(v, label) for v, label in SharedItem.choices if for_case or v == SharedItem.PERSON]
-        self.fields["shared_items"].choices = items  # type: ignore[attr-defined]
+        self.set_choices("shared_items", items)
         if not for_case:
             del self.fields["person_id"]
         if not areas:
@@ -123,9 +123,9 @@ class GroupForm(GovukForm):
         self, *args: Any, areas: list[tuple[str, str]], neighbourhoods: list[tuple[str, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area_id"].choices = [("", "Choose an area"), *areas]  # type: ignore[attr-defined]
-        self.fields["neighbourhood_id"].choices = [("", "The whole area"), *neighbourhoods]  # type: ignore[attr-defined]
-        self.fields["agencies"].choices = agency_choices()  # type: ignore[attr-defined]
+        self.set_choices("area_id", [("", "Choose an area"), *areas])
+        self.set_choices("neighbourhood_id", [("", "The whole area"), *neighbourhoods])
+        self.set_choices("agencies", agency_choices())
 
 
 class MeetingForm(GovukForm):
@@ -167,10 +167,8 @@ class TaskForm(GovukForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, prefix=f"t{item_id}", **kwargs)
-        self.fields["owner_id"].choices = [("", "None"), *owners]  # type: ignore[attr-defined]
-        self.fields["agency"].choices = (  # type: ignore[attr-defined]
-            agencies if agencies is not None else agency_choices(blank="None")
-        )
+        self.set_choices("owner_id", [("", "None"), *owners])
+        self.set_choices("agency", agencies if agencies is not None else agency_choices(blank="None"))
 
 
 class NotesForm(GovukForm):
@@ -209,11 +207,10 @@ class PowerForm(GovukForm):
 
     def __init__(self, *args: Any, subjects: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "Choose")] + [  # type: ignore[attr-defined]
-            (k.code, k.label) for k in PowerKind.objects.filter(active=True)
-        ]
-        self.fields["subject_id"].choices = [("", "Choose a perpetrator"), *subjects]  # type: ignore[attr-defined]
-        self.fields["issuing_agency"].choices = agency_choices(police=True)  # type: ignore[attr-defined]
+        kinds = [(k.code, k.label) for k in PowerKind.objects.filter(active=True)]
+        self.set_choices("kind", [("", "Choose"), *kinds])
+        self.set_choices("subject_id", [("", "Choose a perpetrator"), *subjects])
+        self.set_choices("issuing_agency", agency_choices(police=True))
 
 
 class PowerOutcomeForm(GovukForm):
@@ -261,7 +258,7 @@ class CaseReviewForm(GovukForm):
 
     def __init__(self, *args: Any, areas: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area_id"].choices = [("", "Choose an area"), *areas]  # type: ignore[attr-defined]
+        self.set_choices("area_id", [("", "Choose an area"), *areas])
 
 
 class DecisionForm(GovukForm):
