@@ -4,6 +4,7 @@ administrators' page for the reference lists and the case review policy."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from beacon.core.errors import EditConflict, ValidationFailed
+from beacon.core.forms import GovukForm
 from beacon.core.permissions import AuthedRequest, capability_required, refuse
 from beacon.partnership import selectors, services
 from beacon.partnership.forms import (
@@ -223,9 +225,9 @@ def _policy_initial(policy: CaseReviewPolicy) -> dict[str, Any]:
 def _render_configure(
     request: AuthedRequest,
     *,
-    agency_form: AgencyForm | None = None,
-    kind_form: PowerKindForm | None = None,
-    policy_form: PolicyForm | None = None,
+    agency_form: GovukForm | None = None,
+    kind_form: GovukForm | None = None,
+    policy_form: GovukForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     policy = CaseReviewPolicy.current()
@@ -254,52 +256,50 @@ def configure(request: AuthedRequest) -> HttpResponse:
     return _render_configure(request)
 
 
-@capability_required("partnership.configure")
-@require_POST
-def configure_agency(request: AuthedRequest) -> HttpResponse:
-    form = AgencyForm(request.POST, prefix="agency")
+def _configure_save(
+    request: AuthedRequest, form: GovukForm, save: Callable[[dict[str, Any]], str]
+) -> HttpResponse:
+    """One of the configuration page's forms: save it (`save` returns the message to show) and go
+    back to the page, or show the page again with every problem at its input."""
     if form.is_valid():
-        d = form.cleaned_data
         try:
-            services.save_agency(request.user, code=d["code"], name=d["name"], kind=d["kind"])
+            message = save(form.cleaned_data)
         except ValidationFailed as exc:
             form.add_problems(exc.problems)
         else:
-            messages.success(request, f"Partner agency “{d['name']}” saved.")
+            messages.success(request, message)
             return redirect("partnership:configure")
-    return _render_configure(request, agency_form=form, status=422)
+    return _render_configure(request, status=422, **{f"{form.prefix}_form": form})
+
+
+@capability_required("partnership.configure")
+@require_POST
+def configure_agency(request: AuthedRequest) -> HttpResponse:
+    def save(d: dict[str, Any]) -> str:
+        services.save_agency(request.user, code=d["code"], name=d["name"], kind=d["kind"])
+        return f"Partner agency “{d['name']}” saved."
+
+    return _configure_save(request, AgencyForm(request.POST, prefix="agency"), save)
 
 
 @capability_required("partnership.configure")
 @require_POST
 def configure_power_kind(request: AuthedRequest) -> HttpResponse:
-    form = PowerKindForm(request.POST, prefix="kind")
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.save_power_kind(
-                request.user, code=d["code"], label=d["label"], about_premises=d["about_premises"]
-            )
-        except ValidationFailed as exc:
-            form.add_problems(exc.problems)
-        else:
-            messages.success(request, f"“{d['label']}” saved.")
-            return redirect("partnership:configure")
-    return _render_configure(request, kind_form=form, status=422)
+    def save(d: dict[str, Any]) -> str:
+        services.save_power_kind(
+            request.user, code=d["code"], label=d["label"], about_premises=d["about_premises"]
+        )
+        return f"“{d['label']}” saved."
+
+    return _configure_save(request, PowerKindForm(request.POST, prefix="kind"), save)
 
 
 @capability_required("partnership.configure")
 @require_POST
 def configure_policy(request: AuthedRequest) -> HttpResponse:
-    form = PolicyForm(request.POST, prefix="policy")
-    if form.is_valid():
-        d = dict(form.cleaned_data)
-        d["holidays"] = [h.strip() for h in d["holidays"].splitlines() if h.strip()]
-        try:
-            policy = services.publish_policy(request.user, d)
-        except ValidationFailed as exc:
-            form.add_problems(exc.problems)
-        else:
-            messages.success(request, f"Case review policy version {policy.version} published.")
-            return redirect("partnership:configure")
-    return _render_configure(request, policy_form=form, status=422)
+    def save(d: dict[str, Any]) -> str:
+        values = {**d, "holidays": [h.strip() for h in d["holidays"].splitlines() if h.strip()]}
+        policy = services.publish_policy(request.user, values)
+        return f"Case review policy version {policy.version} published."
+
+    return _configure_save(request, PolicyForm(request.POST, prefix="policy"), save)

@@ -367,3 +367,19 @@ def test_the_supervisors_summary_when_nothing_is_met(
         client_for(sergeant).get(reverse("partnership:thresholds_panel"), {"compact": "1"}).content.decode()
     )
     assert "Nobody and nowhere in your areas meets the ASB case review threshold" in summary
+
+
+def test_the_configuration_forms_save_or_show_every_problem(
+    client_for: Callable[..., Client], make_user: Callable[..., User]
+) -> None:
+    from beacon.partnership.models import PowerKind
+
+    admin = client_for(make_user(Role.ADMIN))
+    r = admin.post(
+        reverse("partnership:configure_power_kind"),
+        {"kind-code": "pspo", "kind-label": "Public Spaces Protection Order", "kind-about_premises": ""},
+    )
+    assert r.status_code == 302 and PowerKind.objects.filter(code="pspo").exists()
+    r = admin.post(reverse("partnership:configure_agency"), {"agency-code": "", "agency-name": ""})
+    assert r.status_code == 422 and "govuk-error-summary" in r.content.decode()
+    assert 'href="#id_agency-code"' in r.content.decode()
