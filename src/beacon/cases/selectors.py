@@ -259,7 +259,8 @@ def supervisor_incidents(
     qs = _scope(user, Incident.objects.filter(status=Incident.Status.OPEN, is_asb=True), f)
     today = timezone.localdate(now)
     # Days an assessment is overdue: from the day it was received to the day `hours` ago.
-    assess_cutoff = now - dt.timedelta(hours=RiskSettings.current().assessment_due_hours)
+    due_hours = RiskSettings.current().assessment_due_hours
+    assess_cutoff = now - dt.timedelta(hours=due_hours)
     assessment_clock = timezone.localdate(assess_cutoff)
     ack_cutoff = now - dt.timedelta(hours=IntakeSettings.current().acknowledge_within_hours)
     waiting = Q(inbox_item__isnull=False, inbox_item__acknowledged_at__isnull=True)
@@ -290,7 +291,7 @@ def supervisor_incidents(
     facts = [IncidentFacts(*row) for row in rows]
     flagged = [x.id for x in facts if x.repeat_victim or x.vulnerable_victim]
     if flagged:
-        due = assessments_due_queryset(user, now).order_by()
+        due = assessments_due_queryset(user, now, hours=due_hours).order_by()
         if len(flagged) <= DUE_IDS_INLINE:
             due = due.filter(pk__in=flagged)
         else:

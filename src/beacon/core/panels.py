@@ -16,8 +16,13 @@ PanelContext = Callable[[Any, Any], dict[str, Any]]
 _PANELS: dict[str, list[tuple[str, PanelContext]]] = {}
 
 
-def register(page: str, template: str, context: PanelContext) -> None:
-    """Add a panel to `page` (idempotent: `ready` may run more than once in tests)."""
+def _none(user: Any, obj: Any) -> dict[str, Any]:
+    return {}
+
+
+def register(page: str, template: str, context: PanelContext = _none) -> None:
+    """Add a panel to `page` (idempotent: `ready` may run more than once in tests). Without
+    `context`, the template needs nothing but the page's own (e.g. it loads itself with hx-get)."""
     entries = _PANELS.setdefault(page, [])
     if (template, context) not in entries:
         entries.append((template, context))

@@ -21,9 +21,4 @@ class PartnershipConfig(AppConfig):
 
         register("case", "partnership/_case_panel.html", case_panel)
         # The supervisor's list says when a victim or place meets the case review threshold.
-        register("supervisor", "partnership/_supervisor_panel.html", _no_context)
-
-
-def _no_context(user: object, obj: object) -> dict[str, object]:
-    """The supervisor panel loads its content itself (hx-get), after the list."""
-    return {}
+        register("supervisor", "partnership/_supervisor_panel.html")

@@ -243,12 +243,15 @@ class DueAssessment:
         }
 
 
-def assessments_due_queryset(user: User, now: dt.datetime | None = None) -> QuerySet[Incident]:
+def assessments_due_queryset(
+    user: User, now: dt.datetime | None = None, *, hours: int | None = None
+) -> QuerySet[Incident]:
     """Incidents in the user's areas flagged repeat or vulnerable, with a caller or victim, received
     more than the configured hours ago, with no assessment of their own nor one of any of their
-    victims completed since they were received; longest overdue first. Historic imports are left out."""
+    victims completed since they were received; longest overdue first. Historic imports are left out.
+    `hours`: the settings' time allowed, when the caller has read it."""
     now = now or timezone.now()
-    hours = RiskSettings.current().assessment_due_hours
+    hours = hours if hours is not None else RiskSettings.current().assessment_due_hours
     cutoff = now - dt.timedelta(hours=hours)
     victim_roles = IncidentPerson.objects.filter(incident=OuterRef("pk"), role__in=VICTIM_ROLES)
     victims_now = IncidentPerson.objects.filter(

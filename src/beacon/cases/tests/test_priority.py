@@ -117,7 +117,8 @@ def test_standard_case_green_then_amber_when_due_soon(officer: User, place: dict
     w = weights(current_policy())
     assert evaluate_case(case, today, w, set()).rag == GREEN
     assert _db_view(case, today)[1] == GREEN
-    soon = case.first_contact_due - DAY  # type: ignore[operator]
+    assert case.first_contact_due is not None
+    soon = case.first_contact_due - DAY
     ev = evaluate_case(case, soon, w, set())
     assert ev.rag == AMBER and "First contact due in 1 day" in ev.reasons
     assert _db_view(case, soon)[1] == AMBER
