@@ -49,6 +49,7 @@ from beacon.core import audit
 from beacon.core.api_auth import api_user, require
 from beacon.core.errors import ValidationFailed
 from beacon.core.models import User
+from beacon.incidents.selectors import visible_to
 
 router = Router(tags=["Cases"])
 
@@ -256,8 +257,6 @@ def cases_for_incident(request: HttpRequest, incident_id: int) -> dict[str, Any]
     """As the incident's page shows them: open or closed cases covering it; its victim's open cases
     that do not cover it yet; its victim's cases closed within 90 days before it (to reopen). Only
     cases in your areas; each case listed is written to the access log."""
-    from beacon.incidents.selectors import visible_to
-
     user = api_user(request)
     incident = visible_to(user).filter(pk=incident_id).first()
     if incident is None:

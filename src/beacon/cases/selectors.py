@@ -50,6 +50,9 @@ from beacon.core import audit
 from beacon.core.models import User
 from beacon.geography.geometry import bbox_around, distance_m
 from beacon.incidents.models import Incident, IncidentPerson, IntakeSettings, ResponseGrade
+from beacon.incidents.selectors import visible_to
+from beacon.risk.models import RiskSettings
+from beacon.risk.selectors import assessments_due_queryset
 
 CASE_LIST_RELATED = ("area", "neighbourhood", "spoc", "supervisor")
 DUE_IDS_INLINE = 500  # more flagged incidents than this: the risk query runs over the whole scope
@@ -246,8 +249,6 @@ def supervisor_incidents(
     from django.db.models.functions import Greatest, TruncDate
 
     from beacon.cases.priority import DaysBefore
-    from beacon.risk.models import RiskSettings
-    from beacon.risk.selectors import assessments_due_queryset
 
     covered = CaseIncident.objects.filter(incident=OuterRef("pk"))
     if f.area_id:
@@ -513,8 +514,6 @@ def reopen_prompts(case: Case, user: User | None = None) -> list[Incident]:
     in the user's areas, when given)."""
     if case.status != Case.Status.CLOSED or case.closed_at is None:
         return []
-    from beacon.incidents.selectors import visible_to
-
     victims = [p.person_id for p in case.parties.all() if p.role == CaseParty.Role.VICTIM]
     incidents = visible_to(user) if user is not None else Incident.objects.all()
     return list(

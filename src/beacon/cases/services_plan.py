@@ -35,6 +35,8 @@ from beacon.core.concurrency import check_version
 from beacon.core.errors import PermissionRefused, Problem, ValidationFailed
 from beacon.core.models import User
 from beacon.core.roles import Rank, holds_rank
+from beacon.incidents.models import Incident
+from beacon.people.selectors import open_flags
 
 
 def _services() -> Any:
@@ -360,9 +362,6 @@ def publish_policy(
 def _reread_flags(cases: list[Case]) -> None:
     """The repeat and vulnerable markers of a chunk of cases from their victims' open flags and
     their incidents, as `refresh` works them out for one case (three queries a chunk)."""
-    from beacon.incidents.models import Incident
-    from beacon.people.selectors import open_flags
-
     victims: dict[int, list[int]] = {}
     for case_id, person_id in CaseParty.objects.filter(
         case__in=cases, role=CaseParty.Role.VICTIM

@@ -27,7 +27,11 @@ def check_version(obj: models.Model, expected: int | None, label: str) -> None:
     if expected is None or current == expected:
         return
     events = AuditEvent.objects.filter(
-        app_label=obj._meta.app_label, model=obj._meta.model_name, object_pk=str(obj.pk), action="update"
+        app_label=obj._meta.app_label,
+        model=obj._meta.model_name,
+        object_pk=str(obj.pk),
+        action="update",
+        changes__has_key="version",  # saves of the record, not derived updates
     ).order_by("at", "id")
     merged: dict[str, list[Any]] = {}
     who: list[str] = []
