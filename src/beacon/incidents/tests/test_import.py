@@ -69,9 +69,9 @@ def problems_of(err: pytest.ExceptionInfo[ValidationFailed]) -> set[tuple[int | 
     [("2024-01-btp-street.csv", 3376, 0, 0), ("2024-01-city-of-london-street.csv", 734, 12, 77)],
 )
 def test_a_real_police_uk_month_is_imported_without_losing_a_row(
-    town: dict[str, Any], shared_samples: Path, name: str, rows: int, asb: int, no_location: int
+    town: dict[str, Any], sample_files: Path, name: str, rows: int, asb: int, no_location: int
 ) -> None:
-    path = shared_samples / "police-uk" / name
+    path = sample_files / "police-uk" / name
     result = import_incidents(None, path, fmt="police-uk")
     print(f"{name}: {result.rows} rows in {result.seconds:.2f} s = {result.rows / result.seconds:.0f} rows/s")
     assert result.rows == result.created == rows == Incident.objects.count()
@@ -97,10 +97,10 @@ def test_a_real_police_uk_month_is_imported_without_losing_a_row(
 
 
 def test_the_city_file_keeps_repeated_crime_ids_and_outcomes(
-    town: dict[str, Any], shared_samples: Path
+    town: dict[str, Any], sample_files: Path
 ) -> None:
     import_incidents(
-        None, shared_samples / "police-uk" / "2024-01-city-of-london-street.csv", fmt="police-uk"
+        None, sample_files / "police-uk" / "2024-01-city-of-london-street.csv", fmt="police-uk"
     )
     repeated = "79861eceea90412afb05a870aa91c8708324400b051206eab95616cf3f7dad60"  # on three rows
     kept = Incident.objects.filter(source_id__startswith=repeated).order_by("source_id")

@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from beacon.core.errors import ValidationFailed
 from beacon.inspections.extract import extract_file, extract_text, pdf_to_text
 
-SAMPLES = Path(__file__).resolve().parents[4].parent / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parents[4] / "testdata"
 SAMPLE = SAMPLES / "inspection-report-sample.txt"
 TITLE = "Wessex Constabulary \u2013 HMIC Inspection Report"
 DATE = "March 2009"

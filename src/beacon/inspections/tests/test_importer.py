@@ -25,7 +25,7 @@ from beacon.inspections.importer import ImportResult, import_plan, import_rows
 from beacon.inspections.models import Allocation, Finding, Inspection, Portfolio, ProgressUpdate, Status
 from beacon.inspections.tests.factories import FindingFactory, InspectionFactory, PortfolioFactory
 
-SAMPLE = Path(__file__).resolve().parents[4].parent / "shared/samples/improvement-plan-sample.csv"
+SAMPLE = Path(__file__).resolve().parents[4] / "testdata/improvement-plan-sample.csv"
 TITLE = "Wessex Constabulary ASB Inspection 2024"
 END_2024 = dt.date(2024, 12, 31)
 MID_JUNE = dt.date(2024, 6, 15)

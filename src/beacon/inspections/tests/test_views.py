@@ -234,9 +234,7 @@ def test_extract_then_accept_creates_the_inspection(
 
     from beacon.inspections.models import Inspection
 
-    sample = (
-        Path(__file__).resolve().parents[4].parent / "shared" / "samples" / "inspection-report-sample.txt"
-    )
+    sample = Path(__file__).resolve().parents[4] / "testdata" / "inspection-report-sample.txt"
     c = client_for(make_user(Role.PERFORMANCE))
     r = c.post(
         reverse("inspections:extract"),
