@@ -19,7 +19,7 @@ from beacon.cases.models import Case
 from beacon.core.models import User
 from beacon.core.roles import Role
 from beacon.demo.data import ASB, CDI
-from beacon.incidents.models import Incident
+from beacon.incidents.models import InboxItem, Incident
 from beacon.inspections.models import Allocation, Inspection, ProgressUpdate
 from beacon.partnership import selectors as partnership_selectors
 from beacon.partnership.models import AgendaItem, PowerUse, Referral
@@ -41,6 +41,7 @@ def test_demo_loads_once_with_one_login_per_role_and_plans_in_mixed_states() -> 
     assert Allocation.objects.filter(ended_by_transfer=True).exists()
     assert Allocation.objects.filter(role="supporting").exists()
     _casework_to_show()
+    _history_to_show()
     counts = (Inspection.objects.count(), ProgressUpdate.objects.count(), Case.objects.count())
     out = StringIO()
     call_command("demo", "--no-serve", stdout=out)
@@ -68,6 +69,18 @@ def _casework_to_show() -> None:
     again = Incident.objects.get(source_system="demo", source_id="demo-8")
     assert selectors.closed_cases_to_reopen(again) == [closed]
     assert AgendaItem.objects.filter(case__in=[high, Case.objects.get(risk_level="medium")]).count() == 2
+
+
+def _history_to_show() -> None:
+    """Eighteen months of closed history, placed, with repeat victims flagged by the importer."""
+    from beacon.demo.history import SYSTEM
+
+    past = Incident.objects.filter(source_system=SYSTEM)
+    assert past.count() > 3000
+    assert not past.filter(neighbourhood__isnull=True).exists()
+    assert not past.exclude(status=Incident.Status.CLOSED).exists()
+    assert past.filter(repeat_victim=True).exists()
+    assert not InboxItem.objects.filter(incident__in=past).exists()
 
 
 def _free_port() -> int:
@@ -106,3 +119,7 @@ def test_demo_command_serves_its_login_page(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+    # It starts quietly: what it printed is for the person starting it (no library warnings).
+    printed = proc.stdout.read()
+    assert "Beacon is at" in printed and "handler" in printed
+    assert "warning" not in printed.lower(), printed
