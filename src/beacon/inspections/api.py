@@ -16,7 +16,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import File, Router, UploadedFile
+from ninja import File, Form, Router, UploadedFile
 from ninja import Status as WithStatus  # (not the RAG status: an HTTP status with a body)
 
 from beacon.core.api_auth import api_user, get_or_404, require
@@ -51,6 +51,7 @@ def _update_out(u: ProgressUpdate) -> dict[str, Any]:
         "id": u.pk,
         "allocation_id": u.allocation_id,
         "date": u.date,
+        "date_given": u.date_given,
         "status": u.status,
         "status_label": u.get_status_display(),
         "text": u.text,
@@ -345,7 +346,16 @@ def my_actions(request: HttpRequest, as_of: dt.date | None = None) -> list[dict[
     "plans/import", response=dict[str, Any], summary="Import a plan from CSV or XLSX (all rows or none)"
 )
 @require("plans.manage")
-def import_plan(request: HttpRequest, file: UploadedFile | None = File(None)) -> dict[str, Any]:  # noqa: B008
+def import_plan(
+    request: HttpRequest,
+    file: UploadedFile | None = File(None),  # noqa: B008
+    as_at: dt.date | None = Form(  # noqa: B008
+        None,
+        description="The date the plan is as at: updates without a date of update are taken as given on "
+        "it (default today). The result's notes list them, and spellings that differ only in case, "
+        "spacing or punctuation.",
+    ),
+) -> dict[str, Any]:
     from beacon.inspections.importer import import_plan as run_import
 
     if file is None:
@@ -363,5 +373,5 @@ def import_plan(request: HttpRequest, file: UploadedFile | None = File(None)) ->
         with path.open("wb") as fh:
             for chunk in file.chunks():
                 fh.write(chunk)
-        result = run_import(path, actor=api_user(request), source_name=name)
+        result = run_import(path, actor=api_user(request), source_name=name, as_at=as_at)
     return result.as_dict()

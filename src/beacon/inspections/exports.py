@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 
 from beacon.core.formatting import short_date
 from beacon.inspections import selectors
-from beacon.inspections.models import Allocation, Finding, Inspection, Status
+from beacon.inspections.models import DATE_NOT_GIVEN, Allocation, Finding, Inspection, Status
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -75,6 +75,7 @@ class PlanRow:
     update_date: date | None
     status: str  # a Status value; "" when there is no update or the latest has no status
     supporting: bool = False
+    update_date_given: bool = True  # False: the plan gave no date of update (update_date is its as-at)
 
     @property
     def ref_label(self) -> str:
@@ -94,7 +95,12 @@ class PlanRow:
 
     @property
     def update_date_text(self) -> str:
-        return short_date(self.update_date)
+        return short_date(self.update_date) if self.update_date_given else DATE_NOT_GIVEN
+
+    @property
+    def update_date_cell(self) -> date | str | None:
+        """The XLSX cell: a real date, or the words where the plan gave none."""
+        return self.update_date if self.update_date_given else DATE_NOT_GIVEN
 
 
 @dataclass(frozen=True)
@@ -173,6 +179,7 @@ def _row(item: selectors.PlanItem, *, supporting: bool) -> PlanRow:
         update_date=latest.date if latest else None,
         status=latest.status if latest else "",
         supporting=supporting,
+        update_date_given=latest.date_given if latest else True,
     )
 
 
@@ -381,7 +388,7 @@ def render_xlsx(data: AppendixData) -> bytes:
         _xlsx_heading(ws, 5, PLAN_HEADINGS, [None] * len(PLAN_HEADINGS))
         for r, row in enumerate(sec.rows, start=6):
             values: list[object] = [row.ref_label, row.finding, row.due_date, row.action_owner]
-            values += [row.latest_update, row.update_date, row.rag_label]
+            values += [row.latest_update, row.update_date_cell, row.rag_label]
             for c, value in enumerate(values, start=1):
                 cell = _put(ws, r, c, value)
                 cell.alignment = _WRAP if c in (2, 5) else _TOP

@@ -42,6 +42,16 @@ class UploadForm(GovukForm):
     file = forms.FileField(label="File")
 
 
+class PlanImportForm(UploadForm):
+    as_at = forms.DateField(
+        label="Plan as at (optional)",
+        widget=forms.DateInput(),
+        required=False,
+        help_text="The date the plan is as at, as YYYY-MM-DD. Updates printed without a date of update "
+        'are taken as given on this date and shown as "date not given". Leave blank for today.',
+    )
+
+
 class RulesForm(GovukForm):
     stale_after_days = forms.IntegerField(
         label="Stale after (days without an update)", min_value=1, max_value=366

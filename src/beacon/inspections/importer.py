@@ -9,6 +9,11 @@ is compared with what Beacon already holds, and only when no problem was found a
 written — in one transaction, in bulk, with an audit entry for every record created or changed.
 Records already present are matched (inspections by title, findings by ref, portfolios by name,
 updates by content), so importing the same file twice changes nothing the second time.
+
+Plans as forces print them are accepted: an update without a date of update is taken as given on the
+date the plan is as at (`as_at`, default today) and marked "date not given"; a finding's category or
+text printed with different case, spacing or punctuation in different rows (or in Beacon) is the same
+finding, keeping the first spelling. Both are listed in the result's `notes`, which are not errors.
 """
 
 from __future__ import annotations
@@ -17,12 +22,13 @@ import gc
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from beacon.core import audit
 from beacon.core.errors import Problem, ValidationFailed
@@ -45,10 +51,20 @@ class ImportResult:
     updates_created: int = 0
     transfers: int = 0
     records_updated: int = 0
+    undated_updates: int = 0  # updates given without a date, taken as given on as_at
     source_name: str = ""
+    as_at: date | None = field(default=None, compare=False)  # the date undated updates were given
+    notes: list[Problem] = field(default_factory=list)  # accepted, but worth knowing (row, column)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d["as_at"] = self.as_at.isoformat() if self.as_at else None
+        d["notes"] = [n.as_dict() for n in self.notes]
+        return d
+
+    def note_lines(self) -> list[str]:
+        """Each note as "Note: row 12, column category: …", for the command's output."""
+        return [f"Note: {n}" for n in self.notes]
 
     def describe(self) -> str:
         made = [
@@ -79,20 +95,41 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-def import_plan(path: Path, *, actor: User | None, source_name: str = "") -> ImportResult:
-    """Import a plan file (.csv in UTF-8, or .xlsx). Raises ValidationFailed listing every problem."""
+def import_plan(
+    path: Path, *, actor: User | None, source_name: str = "", as_at: date | None = None
+) -> ImportResult:
+    """Import a plan file (.csv in UTF-8, or .xlsx). Raises ValidationFailed listing every problem.
+    `as_at`: the date the plan is as at, given to updates printed without a date (default today)."""
     name = source_name or path.name
+    as_at = _check_as_at(as_at)
     with _collector_paused():
         header, rows = pp.read_plan_file(path, name)
-        return import_rows(header, rows, actor=actor, source_name=name)
+        return import_rows(header, rows, actor=actor, source_name=name, as_at=as_at)
+
+
+def _check_as_at(as_at: date | None) -> date:
+    today = timezone.localdate()
+    if as_at is None:
+        return today
+    if as_at > today:
+        raise ValidationFailed(
+            [Problem(f"The plan's as-at date {short_date(as_at)} is in the future.", "as_at")]
+        )
+    return as_at
 
 
 def import_rows(
-    header: list[str], rows: list[list[object]], *, actor: User | None, source_name: str
+    header: list[str],
+    rows: list[list[object]],
+    *,
+    actor: User | None,
+    source_name: str,
+    as_at: date | None = None,
 ) -> ImportResult:
     """Import parsed rows (data row i is row i + 2 as a spreadsheet numbers it; row 1 is the header)."""
+    as_at = _check_as_at(as_at)
     with _collector_paused():
-        parsed = pp.PlanFile()
+        parsed = pp.PlanFile(as_at)
         parsed.read(header, rows)
         plan = _PlanImport(actor, source_name, parsed)
         with transaction.atomic():
@@ -101,6 +138,7 @@ def import_rows(
                 order = sorted(plan.problems, key=lambda p: (p.row or 0, pp.COLUMN_ORDER.get(p.field, -1)))
                 raise ValidationFailed(order)
             plan.write()
+        plan.result.notes = sorted(plan.notes, key=lambda p: (p.row or 0, pp.COLUMN_ORDER.get(p.field, -1)))
         return plan.result
 
 
@@ -121,8 +159,9 @@ class _PlanImport:
     def __init__(self, actor: User | None, source_name: str, plan: pp.PlanFile) -> None:
         self.actor = actor
         self.reason = f"Imported from {source_name}" if source_name else "Plan import"
-        self.result = ImportResult(rows=plan.rows, source_name=source_name)
+        self.result = ImportResult(rows=plan.rows, source_name=source_name, as_at=plan.as_at)
         self.problems = plan.problems
+        self.notes = plan.notes
         self.inspections = plan.inspections
         self.findings = plan.findings
         self.portfolios = plan.portfolios
@@ -235,12 +274,16 @@ class _PlanImport:
             f = self.db_findings.get(key)
             if f is None:
                 continue
-            if "text" not in row.bad and pp.cell_text(f.text) != row.text:
-                self.problem(
-                    f"Row {row.n} gives different text for {row.ref} from the text already in Beacon.",
-                    "text",
-                    row.n,
-                )
+            have_text = pp.cell_text(f.text)
+            if "text" not in row.bad and have_text != row.text:
+                if pp.same_words(have_text, row.text):
+                    self._note_variant(row, "text", f"The text of {row.ref}", "Beacon's text")
+                else:
+                    self.problem(
+                        f"Row {row.n} gives different text for {row.ref} from the text already in Beacon.",
+                        "text",
+                        row.n,
+                    )
             if row.kind and f.kind != row.kind:
                 self.problem(
                     f"Row {row.n} gives kind {row.kind} for {row.ref} but Beacon has {f.kind}.", "kind", row.n
@@ -249,6 +292,8 @@ class _PlanImport:
                 value, have = getattr(row, attr), getattr(f, attr)
                 if value and not have:
                     self._change(f, **{attr: value})
+                elif value and have != value and attr == "category" and pp.same_words(have, value):
+                    self._note_variant(row, attr, f"Category '{value}' for {row.ref}", f"Beacon's '{have}'")
                 elif value and have != value:
                     self.problem(
                         f"Row {row.n} gives {attr} '{value}' for {row.ref} but Beacon has '{have}'.",
@@ -265,6 +310,16 @@ class _PlanImport:
                     "parent_ref",
                     row.n,
                 )
+
+    def _note_variant(self, row: pp.Row, column: str, what: str, kept: str) -> None:
+        self.notes.append(
+            Problem(
+                f"{what} differs from Beacon's only in case, spacing or punctuation: the same finding, so "
+                f"{kept} is kept.",
+                column,
+                row.n,
+            )
+        )
 
     def _compare_portfolios(self) -> None:
         for name, spec in self.portfolios.items():
@@ -435,14 +490,19 @@ class _PlanImport:
         seen = set(self.db_hashes)
         for spec in self.allocs.values():
             alloc = self.alloc_objs[spec.key]
-            for _, day, status, text in spec.updates:
-                digest = ProgressUpdate.hash_content(day, status, text)
+            for u in spec.updates:
+                digest = ProgressUpdate.hash_content(u.date, u.status, u.text, date_given=u.date_given)
                 if (alloc.pk, digest) not in seen:
                     seen.add((alloc.pk, digest))
                     # content_hash is given here: bulk_create does not call save(), which sets it.
                     new_updates.append(
                         ProgressUpdate(
-                            allocation_id=alloc.pk, date=day, status=status, text=text, content_hash=digest
+                            allocation_id=alloc.pk,
+                            date=u.date,
+                            date_given=u.date_given,
+                            status=u.status,
+                            text=u.text,
+                            content_hash=digest,
                         )
                     )
         _bulk_create(
@@ -463,6 +523,7 @@ class _PlanImport:
         r.inspections_created, r.portfolios_created = len(new_inspections), len(new_portfolios)
         r.findings_created, r.allocations_created = len(new_findings), len(new_allocs)
         r.updates_created = len(new_updates)
+        r.undated_updates = sum(not u.date_given for u in new_updates)
 
     def _depth(self, key: tuple[str, str], depth: dict[tuple[str, str], int]) -> int:
         """How many new findings are above this one (0: no parent, or its parent is already in Beacon)."""

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from beacon.core.formatting import short_date
+
 
 class Inspection(models.Model):
     class Kind(models.TextChoices):
@@ -167,15 +169,24 @@ class Status(models.TextChoices):
     BLANK = "", "No status"
 
 
+DATE_NOT_GIVEN = "date not given"
 CLOSED_STATUSES = frozenset({Status.COMPLETE, Status.NA})
 STATUS_LABELS: dict[str, str] = {s.value: str(s.label) for s in Status}
 
 
 class ProgressUpdate(models.Model):
-    """A dated progress update (management response). Never edited: a correction is a new update."""
+    """A dated progress update (management response). Never edited: a correction is a new update.
+
+    An imported update whose plan gave no date of update is dated the day the plan is as at, with
+    `date_given` False: it counts like any other update and is shown as "date not given".
+    """
 
     allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="updates")
     date = models.DateField()
+    date_given = models.BooleanField(
+        default=True,
+        help_text="False where the plan gave no date of update: `date` is then the date the plan is as at.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, blank=True)
     text = models.TextField()
     author = models.ForeignKey(
@@ -202,12 +213,20 @@ class ProgressUpdate(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValueError("Progress updates are never edited; add a correcting update instead.")
-        self.content_hash = self.hash_content(self.date, self.status, self.text)
+        self.content_hash = self.hash_content(self.date, self.status, self.text, date_given=self.date_given)
         super().save(*args, **kwargs)
 
+    @property
+    def date_text(self) -> str:
+        """The date as pages show it: "date not given" where the plan gave none."""
+        return short_date(self.date) if self.date_given else DATE_NOT_GIVEN
+
     @staticmethod
-    def hash_content(d: dt.date, status: str, text: str) -> str:
-        return hashlib.sha256(f"{d.isoformat()}|{status}|{text.strip()}".encode()).hexdigest()
+    def hash_content(d: dt.date, status: str, text: str, *, date_given: bool = True) -> str:
+        """What makes two updates of one allocation the same. An update given without a date is the
+        same whatever as-at date it was imported with, so re-importing its plan later adds nothing."""
+        day = d.isoformat() if date_given else "undated"
+        return hashlib.sha256(f"{day}|{status}|{text.strip()}".encode()).hexdigest()
 
 
 class Board(models.Model):

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from django.db import models
+from django.utils import timezone
 
 from beacon.core.errors import Problem, ValidationFailed
 from beacon.core.formatting import MONTH_NUMBERS, short_date
@@ -214,6 +216,33 @@ def _parse_date_text(s: str) -> dt.date | None:
         raise ValueError(f"'{s}' is not a real date.") from None
 
 
+def loose_key(s: str) -> str:
+    """Text with case, spacing and punctuation taken out: two cells with the same key say the same
+    words ("Value for Money: Staffing and costs" and "Value for money – staffing and  Costs"). A mark
+    between two digits is kept: "1.5%" and "15%", or "31/3/25" and "3/13/25", say different things."""
+    t = unicodedata.normalize("NFKC", s).casefold()
+    last = len(t) - 1
+
+    def kept(i: int, ch: str) -> bool:
+        if ch.isalnum():
+            return True
+        return ch in _NUMBER_MARKS and 0 < i < last and t[i - 1].isdigit() and t[i + 1].isdigit()
+
+    return "".join(ch for i, ch in enumerate(t) if kept(i, ch))
+
+
+_NUMBER_MARKS = frozenset(".,:/-")
+
+
+def same_words(a: str, b: str) -> bool:
+    """True where a and b differ at most in case, spacing (line breaks included) or punctuation."""
+    return a == b or loose_key(a) == loose_key(b)
+
+
+def rows_text(rows: list[int]) -> str:
+    return ("row " if len(rows) == 1 else "rows ") + join_words([str(n) for n in rows])
+
+
 def _norm(s: str) -> str:
     return " ".join(s.lower().replace("_", " ").replace("-", " ").split())
 
@@ -300,6 +329,7 @@ class Row:
     transferred_to: str
     transferred_on: dt.date | None
     bad: set[str]  # columns whose value could not be read
+    update_date_given: bool = True  # False: the row has an update but no update_date
 
 
 @dataclass(slots=True)
@@ -326,7 +356,16 @@ class AllocSpec:
     leaves: bool = False  # some row transfers it out (even if that row is faulty)
     started_on: dt.date | None = None
     started_row: int = 0
-    updates: list[tuple[int, dt.date, str, str]] = field(default_factory=list)
+    updates: list[Update] = field(default_factory=list)
+
+
+@dataclass(slots=True, frozen=True)
+class Update:
+    row: int
+    date: dt.date  # the plan's as-at date where the row gave none
+    status: str
+    text: str
+    date_given: bool = True
 
 
 # (attribute of Row, column) compared between the rows of one finding / one allocation
@@ -338,6 +377,8 @@ _FINDING_FIELDS = (
     ("pages", "pages"),
 )
 _ALLOC_FIELDS = (("role", "role"), ("action_owner", "action_owner"), ("due_date", "due_date"))
+# finding columns whose spellings may differ between rows in case, spacing or punctuation only
+_LOOSE_FIELDS = frozenset({"category", "text"})
 _REQUIRED = {
     "inspection": "Give the inspection's title.",
     "ref": "Give the finding's ref, e.g. AFI.3.",
@@ -345,6 +386,13 @@ _REQUIRED = {
     "text": "Give the finding's text.",
     "portfolio": "Give the portfolio.",
 }
+
+
+def _differing(column: str, first: str, other: str) -> str:
+    """A short account of how two spellings differ, for the message (texts can be long)."""
+    if column == "text":
+        return ""
+    return f" ('{first}' and '{other}')" if first and other else ""
 
 
 def _max_length(model: type[models.Model], name: str) -> int:
@@ -370,10 +418,20 @@ _MAX_LENGTHS = {
 
 class PlanFile:
     """A plan's rows grouped into findings, portfolios and allocations and checked against each other
-    (not against the database): `problems` lists everything wrong with the file on its own."""
+    (not against the database): `problems` lists everything wrong with the file on its own, `notes`
+    what was accepted but is worth knowing (spellings that differ only in case, spacing or
+    punctuation, updates given without a date).
 
-    def __init__(self) -> None:
+    An update without an update_date is taken as given on `as_at`, the date the plan is as at
+    (default: today)."""
+
+    def __init__(self, as_at: dt.date | None = None) -> None:
+        self.as_at = as_at or timezone.localdate()
         self.problems: list[Problem] = []
+        self.notes: list[Problem] = []
+        self.undated_rows: list[int] = []
+        # (inspection, ref, column, spelling) → the rows that print that variant of the first spelling
+        self.variants: dict[tuple[str, str, str, str], list[int]] = {}
         self.rows = 0
         self.inspections: dict[str, int] = {}  # title → first row
         self.findings: dict[tuple[str, str], Row] = {}  # (inspection, ref) → first row
@@ -395,6 +453,35 @@ class PlanFile:
                 self.rows += 1
                 self._collect(row)
         self._link_transfers()
+        self._note_variants()
+        if self.undated_rows:
+            self.notes.append(
+                Problem(
+                    f"No date of update in {rows_text(self.undated_rows)}: taken as given on "
+                    f"{short_date(self.as_at)}, the date the plan is as at, and shown as "
+                    '"date not given".',
+                    "update_date",
+                    self.undated_rows[0],
+                )
+            )
+        self.notes.sort(key=lambda p: p.row or 0)
+
+    def _note_variants(self) -> None:
+        for (inspection, ref, column, spelling), rows in self.variants.items():
+            first = self.findings[(inspection, ref)]
+            also = f" (rows {join_words([str(n) for n in rows])})" if len(rows) > 1 else ""
+            if column == "text":
+                message = (
+                    f"The text of {ref}{also} differs from row {first.n}'s only in case, spacing or "
+                    f"punctuation: the same finding, so row {first.n}'s text is kept."
+                )
+            else:
+                message = (
+                    f"{column.capitalize()} '{spelling}' for {ref}{also} differs from row {first.n}'s "
+                    f"'{getattr(first, column)}' only in case, spacing or punctuation: the same finding, so "
+                    f"row {first.n}'s spelling is kept."
+                )
+            self.notes.append(Problem(message, column, rows[0]))
 
     def _try(
         self, n: int, column: str, parse: Callable[[Any], _T], value: object, bad: set[str]
@@ -463,8 +550,8 @@ class PlanFile:
             bad=bad,
         )
         if row.update_date is None and "update_date" not in bad and (update or status):
-            what = "The update" if update else "A status"
-            self.problem(f"{what} needs an update_date (the date it was given).", "update_date", n)
+            # A management response printed without a date of update: given as at the plan's date.
+            row.update_date, row.update_date_given = self.as_at, False
         if transferred_to and row.transferred_on is None and "transferred_on" not in bad:
             self.problem(
                 f"transferred_to is {transferred_to} but transferred_on is blank.", "transferred_on", n
@@ -494,8 +581,15 @@ class PlanFile:
         self.inspections.setdefault(row.inspection, row.n)
         first = self.findings.setdefault((row.inspection, row.ref), row)
         for column in self._differs(first, row, _FINDING_FIELDS) if first is not row else ():
+            if column in _LOOSE_FIELDS and same_words(getattr(first, column), getattr(row, column)):
+                variant = (row.inspection, row.ref, column, getattr(row, column))
+                self.variants.setdefault(variant, []).append(row.n)
+                continue
             self.problem(
-                f"Row {row.n} and row {first.n} give different {column} for {row.ref}.", column, row.n
+                f"Row {row.n} and row {first.n} give different {column} for {row.ref}"
+                f"{_differing(column, getattr(first, column), getattr(row, column))}.",
+                column,
+                row.n,
             )
         if not row.portfolio:
             return
@@ -532,7 +626,9 @@ class PlanFile:
                     row.n,
                 )
         if row.update_date is not None and row.status is not None:
-            spec.updates.append((row.n, row.update_date, row.status, row.update))
+            spec.updates.append(Update(row.n, row.update_date, row.status, row.update, row.update_date_given))
+            if not row.update_date_given:
+                self.undated_rows.append(row.n)
 
     def _collect_portfolio(self, row: Row) -> None:
         spec = self.portfolios.setdefault(row.portfolio, PortfolioSpec(row.portfolio, row.n))

@@ -91,7 +91,12 @@ class FlagOut(Schema):
 class UpdateOut(Schema):
     id: int
     allocation_id: int
-    date: dt.date
+    date: dt.date = Field(
+        description="The date of update; where date_given is false, the date the imported plan was as at."
+    )
+    date_given: bool = Field(
+        description='False where the imported plan gave no date of update (shown as "date not given").'
+    )
     status: str
     status_label: str
     text: str

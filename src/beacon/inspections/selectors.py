@@ -109,12 +109,15 @@ def derive_flags(item: PlanItem, as_of: date, rules: PlanRules) -> list[Flag]:
         if since is None or (as_of - since).days > rules.stale_after_days:
             flags.append(Flag("stale", "Stale", "No update has ever been recorded."))
     elif (as_of - last).days > rules.stale_after_days:
+        assert item.latest is not None
+        when = short_date(last)
+        if not item.latest.date_given:
+            when = f"date not given (plan as at {when})"
         flags.append(
             Flag(
                 "stale",
                 "Stale",
-                f"Last update {short_date(last)}, {(as_of - last).days} days ago "
-                f"(limit {rules.stale_after_days}).",
+                f"Last update {when}, {(as_of - last).days} days ago (limit {rules.stale_after_days}).",
             )
         )
     if not a.action_owner.strip() and a.action_owner_user_id is None:

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from beacon.core.errors import EditConflict, PermissionRefused, Problem, ValidationFailed
 from beacon.core.permissions import AuthedRequest, capability_required, refuse
 from beacon.inspections import services
-from beacon.inspections.forms import BoardForm, RulesForm, TransferForm, UploadForm
+from beacon.inspections.forms import BoardForm, PlanImportForm, RulesForm, TransferForm, UploadForm
 from beacon.inspections.models import Allocation, Board, Inspection, PlanRules
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -35,7 +35,7 @@ def import_plan(request: AuthedRequest) -> HttpResponse:
     from beacon.inspections.importer import import_plan as run_import
 
     problems: list[Problem] = []
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = PlanImportForm(request.POST or None, request.FILES or None)
     form.fields["file"].label = "Improvement plan (CSV or XLSX)"
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -44,12 +44,21 @@ def import_plan(request: AuthedRequest) -> HttpResponse:
         else:
             path = _save_upload(upload)
             try:
-                result = run_import(path, actor=request.user, source_name=upload.name)
+                result = run_import(
+                    path, actor=request.user, source_name=upload.name, as_at=form.cleaned_data["as_at"]
+                )
             except ValidationFailed as exc:
                 problems = exc.problems
             else:
-                messages.success(request, result.describe())
-                return redirect("inspections:list")
+                if not result.notes:
+                    messages.success(request, result.describe())
+                    return redirect("inspections:list")
+                # Imported, with notes to read: they are shown here rather than lost in a redirect.
+                return render(
+                    request,
+                    "inspections/import.html",
+                    {"form": PlanImportForm(), "problems": [], "result": result},
+                )
             finally:
                 path.unlink(missing_ok=True)
     elif form.is_bound:

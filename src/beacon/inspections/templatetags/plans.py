@@ -59,7 +59,7 @@ def plan_rows(
             f'<td class="govuk-table__cell">{escape(a.action_owner) or "–"}</td>',
             f'<td class="govuk-table__cell govuk-body-s">{escape(latest.text) if latest else "–"}'
             f"{'<br>' + flags if flags else ''}</td>",
-            f'<td class="govuk-table__cell">{short_date(latest.date if latest else None, "–")}</td>',
+            f'<td class="govuk-table__cell">{latest.date_text if latest else "–"}</td>',
             '<td class="govuk-table__cell" data-col="rag">'
             f'<span class="beacon-rag beacon-rag--{item.rag_class}">'
             f"{escape(item.status_label)}</span></td></tr>",

@@ -12,11 +12,15 @@ from django.utils import timezone
 from beacon.core.management.base import DomainCommand
 
 
-def _date(value: str) -> dt.date:
+def _date(value: str, option: str = "--as-of") -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(f"--as-of must be a date in the form YYYY-MM-DD, not {value!r}") from exc
+        raise CommandError(f"{option} must be a date in the form YYYY-MM-DD, not {value!r}") from exc
+
+
+def _as_at(value: str) -> dt.date:
+    return _date(value, "--as-at")
 
 
 class Command(DomainCommand):
@@ -30,18 +34,28 @@ class Command(DomainCommand):
 
     def add_import_arguments(self, p: CommandParser) -> None:
         p.add_argument("file", type=Path)
+        p.add_argument(
+            "--as-at",
+            type=_as_at,
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="The date the plan is as at: updates printed without a date of update are taken as "
+            "given on it (default: today).",
+        )
         p.add_argument("--json", action="store_true", help="Print the result as JSON.")
 
-    def handle_import(self, file: Path, json: bool = False, **_: Any) -> None:
+    def handle_import(self, file: Path, as_at: dt.date | None = None, json: bool = False, **_: Any) -> None:
         from beacon.inspections.importer import import_plan
 
         if not file.exists():
             raise CommandError(f"{file}: no such file")
-        result = import_plan(file, actor=None)
+        result = import_plan(file, actor=None, as_at=as_at)
         if json:
             self.emit_json(result.as_dict())
         else:
             self.stdout.write(result.describe())
+            for line in result.note_lines():
+                self.stdout.write(line)
 
     def add_summary_arguments(self, p: CommandParser) -> None:
         p.add_argument("--inspection", required=True, metavar="TITLE")
