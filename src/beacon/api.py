@@ -5,19 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from beacon.cases.api import router as cases_router
 from beacon.core.api_auth import SessionAuth, TokenAuth
 from beacon.core.errors import EditConflict, PermissionRefused, ValidationFailed
+from beacon.core.permissions import note_refusal
 from beacon.incidents.api import router as incidents_router
 from beacon.inspections.api import router as inspections_router
 from beacon.partnership.api import router as partnership_router
 from beacon.people.api import router as people_router
+from beacon.retention.api import router as retention_router
 from beacon.risk.api import router as risk_router
 
 api = NinjaAPI(
@@ -60,6 +64,7 @@ def on_conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
 
 @api.exception_handler(PermissionRefused)
 def on_refused(request: HttpRequest, exc: PermissionRefused) -> HttpResponse:
+    note_refusal(request, str(exc))
     return api.create_response(request, {"errors": [{"field": "", "message": str(exc)}]}, status=403)
 
 
@@ -71,14 +76,27 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    note_refusal(request, f"Not found in the user's areas: {exc or 'no such record'}", 404)
     return api.create_response(request, {"errors": [{"field": "", "message": "Not found."}]}, status=404)
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return api.create_response(
+    if exc.status_code in (403, 404):  # a role's refusal; a record not among those the user may see
+        note_refusal(request, str(exc), exc.status_code)
+    response = api.create_response(
         request, {"errors": [{"field": "", "message": str(exc)}]}, status=exc.status_code
     )
+    if isinstance(exc, Throttled) and exc.wait:
+        response["Retry-After"] = str(exc.wait)
+    return response
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    msg = f"The request body is too large: at most {limit:,} bytes are accepted."
+    return api.create_response(request, {"errors": [{"field": "", "message": msg}]}, status=413)
 
 
 api.add_router("/", inspections_router)
@@ -87,3 +105,4 @@ api.add_router("/incidents", incidents_router)
 api.add_router("/risk", risk_router)
 api.add_router("/cases", cases_router)
 api.add_router("/partnership", partnership_router)
+api.add_router("/retention", retention_router)

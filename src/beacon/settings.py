@@ -8,7 +8,16 @@ Variables:
   BEACON_SESSION_IDLE_MINUTES   idle session expiry (default 60)
   BEACON_LOCKOUT_ATTEMPTS       failed logins before lockout (default 5)
   BEACON_LOCKOUT_MINUTES        how long a lockout lasts (default 15)
+  BEACON_TOKEN_FAILURES         invalid API tokens from one address before 429 (default 10; 0 off)
+  BEACON_TOKEN_FAILURE_MINUTES  the window those are counted in (default 5)
   EMAIL_BACKEND, DEFAULT_FROM_EMAIL, EMAIL_HOST, EMAIL_PORT
+  BEACON_ENV              "production" turns on the secure defaults below (default "demo")
+  BEACON_SECURE_COOKIES   session and CSRF cookies only over HTTPS (default: on in production)
+  BEACON_SSL_REDIRECT     redirect plain HTTP to HTTPS (default: on in production)
+  BEACON_PROXY_SSL_HEADER the header a TLS-terminating proxy sets to "https", e.g. X-Forwarded-Proto
+  BEACON_HSTS_SECONDS     Strict-Transport-Security max-age (default: 31536000 in production, else 0)
+  BEACON_HSTS_INCLUDE_SUBDOMAINS, BEACON_HSTS_PRELOAD   (default 1 and 0)
+  BEACON_CSP              replaces Beacon's Content-Security-Policy (default: self only; see core.middleware)
 """
 
 import os
@@ -33,10 +42,23 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number") from exc
 
 
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be 1 or 0")
+
+
+BEACON_ENV = env("BEACON_ENV", "demo")
+PRODUCTION = BEACON_ENV == "production"
 DEBUG = env("DEBUG", "0") == "1"
 _DEMO_KEY = "demo-only-secret-key-never-use-in-production"  # refused below outside demo/test
 SECRET_KEY = env("SECRET_KEY", _DEMO_KEY)
-if SECRET_KEY == _DEMO_KEY and env("BEACON_ENV", "demo") == "production":
+if SECRET_KEY == _DEMO_KEY and PRODUCTION:
     raise ImproperlyConfigured("Set SECRET_KEY in production (BEACON_ENV=production).")
 ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver").split(",") if h]
 
@@ -48,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # serves Swagger UI for /api/v1/docs from our own static files (no CDN: see the CSP)
     "beacon.core",
     "beacon.inspections",
     "beacon.people",
@@ -56,11 +79,13 @@ INSTALLED_APPS = [
     "beacon.risk",
     "beacon.cases",
     "beacon.partnership",
+    "beacon.retention",
     "beacon.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "beacon.core.middleware.SecurityHeadersMiddleware",  # CSP on everything; no-store when signed in
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -138,6 +163,10 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
+# Invalid API bearer tokens: after this many from one client address within this many minutes,
+# that address is answered 429 (with Retry-After) until the oldest leaves the window (0: off).
+BEACON_TOKEN_FAILURES = env_int("BEACON_TOKEN_FAILURES", 10)
+BEACON_TOKEN_FAILURE_MINUTES = env_int("BEACON_TOKEN_FAILURE_MINUTES", 5)
 
 # Sessions expire after a period of inactivity and when the browser closes.
 SESSION_COOKIE_AGE = env_int("BEACON_SESSION_IDLE_MINUTES", 60) * 60
@@ -146,11 +175,28 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env("BEACON_SECURE_COOKIES", "0") == "1"
+# Transport security: on by default in production (BEACON_ENV=production), each switch
+# overridable; off for the demo and the tests, which run over plain HTTP.
+SESSION_COOKIE_SECURE = env_bool("BEACON_SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True  # no page script reads it: forms carry the token
+SECURE_SSL_REDIRECT = env_bool("BEACON_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's health check may come over plain HTTP
+_proxy_header = env("BEACON_PROXY_SSL_HEADER", "").strip()
+# Behind a proxy that terminates TLS, Django sees plain HTTP: trust the proxy's header (and only
+# set this when the proxy always sets or strips it).
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None
+)
+SECURE_HSTS_SECONDS = env_int("BEACON_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("BEACON_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("BEACON_HSTS_PRELOAD", False)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The Content-Security-Policy (core.middleware.SecurityHeadersMiddleware builds Beacon's own when
+# this is empty).
+BEACON_CSP = env("BEACON_CSP", "").strip()
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -26,7 +26,9 @@ def test_the_why_column_is_readable_on_a_phone(page: Any) -> None:
     sergeant = UserFactory(username="ps_north", role=Role.SUPERVISOR)
     sergeant.areas.add(north)
     victim = person_record(forename="Alys", surname="Penhallow")
-    make_incident(area=north, neighbourhood=market, victims=[("caller", victim)], vulnerable=True, repeat=True)
+    make_incident(
+        area=north, neighbourhood=market, victims=[("caller", victim)], vulnerable=True, repeat=True
+    )
 
     page.set_viewport_size(PHONE)
     login(page, "ps_north", TEST_PASSWORD)

@@ -26,3 +26,7 @@ class CasesConfig(AppConfig):
         from beacon.core.panels import register
 
         register("incident", "cases/_incident_panel.html", incident_panel)
+
+        from beacon.cases import retention
+
+        retention.register()  # retention and disposal (beacon.retention)

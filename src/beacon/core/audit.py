@@ -42,6 +42,33 @@ def current_source() -> str:
     return _source.get()
 
 
+# Who is acting when no Beacon user is (a command run from a shell): entries name them instead of
+# "system".
+_operator: contextvars.ContextVar[str] = contextvars.ContextVar("beacon_audit_operator", default="")
+
+
+def os_user_label() -> str:
+    """The operating-system account running this process, as the audit trail names it."""
+    import getpass
+    import os
+
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # no login name and no password entry (a bare container)
+        name = f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
+    return f"os:{name}"[:150]
+
+
+@contextmanager
+def acting_operator(label: str) -> Iterator[None]:
+    """Name `label` (e.g. `os_user_label()`) on the entries written inside the block without a user."""
+    token = _operator.set(label)
+    try:
+        yield
+    finally:
+        _operator.reset(token)
+
+
 @contextmanager
 def batched() -> Iterator[None]:
     """Hold back the single entries recorded inside the block (creates, updates, deletes, reads,
@@ -129,7 +156,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def _label(actor: User | None) -> str:
     if actor is None:
-        return "system"
+        return _operator.get() or "system"
     return actor.get_username()
 
 
@@ -267,3 +294,58 @@ def record_reads(actor: User | None, objs: Iterable[models.Model], *, reason: st
 def record_export(actor: User | None, obj: models.Model, *, reason: str) -> AuditEvent:
     ev = _event(actor, AuditEvent.Action.EXPORT, obj, {}, reason)
     return _save(ev)
+
+
+def record_read_of(
+    actor: User | None,
+    *,
+    app_label: str,
+    model: str,
+    object_pk: str,
+    object_repr: str = "",
+    reason: str,
+    fields: Iterable[str] = (),
+) -> AuditEvent:
+    """Log a consultation of a record named by its key, without loading it (the audit history of a
+    record, which may since have been deleted)."""
+    ev = AuditEvent(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=_label(actor),
+        action=AuditEvent.Action.READ,
+        app_label=app_label[:50],
+        model=model[:50],
+        object_pk=object_pk[:64],
+        object_repr=object_repr[:300],
+        changes={"fields": sorted(set(fields))} if fields else {},
+        reason=reason[:500],
+        source=current_source()[:100],
+    )
+    return _save(ev)
+
+
+def record_refused(
+    actor: User | None,
+    *,
+    what: str,
+    reason: str,
+    app_label: str = "",
+    model: str = "",
+    object_pk: str = "",
+) -> AuditEvent:
+    """Log an attempt that was refused (a page the role does not open, a record outside the user's
+    areas): `what` is what was asked for (method and path), `reason` why it was refused. Written at
+    once, never held back by `batched()`."""
+    ev = AuditEvent(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=_label(actor),
+        action=AuditEvent.Action.REFUSED,
+        app_label=app_label[:50],
+        model=model[:50],
+        object_pk=object_pk[:64],
+        object_repr=what[:300],
+        changes={},
+        reason=reason[:500],
+        source=current_source()[:100],
+    )
+    ev.save()
+    return ev

@@ -109,8 +109,9 @@ class ApiToken(models.Model):
 
 
 class AuditEvent(models.Model):
-    """One entry in the audit trail: a create, update or delete of a domain record, or a read of
-    personal data (DPA 2018 s.62: collection, alteration, consultation, disclosure, erasure)."""
+    """One entry in the audit trail: a create, update or delete of a domain record, a read of
+    personal data (DPA 2018 s.62: collection, alteration, consultation, disclosure, erasure), or a
+    refused attempt (a page or record the user may not open: probing shows in the trail)."""
 
     class Action(models.TextChoices):
         CREATE = "create", "Created"
@@ -119,6 +120,7 @@ class AuditEvent(models.Model):
         READ = "read", "Viewed"
         EXPORT = "export", "Exported"
         ERASE = "erase", "Erased"
+        REFUSED = "refused", "Refused"  # an attempt the user's role or areas did not allow
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

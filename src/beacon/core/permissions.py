@@ -29,7 +29,32 @@ class AuthedRequest(HttpRequest):
     user: User
 
 
+def note_refusal(request: HttpRequest, reason: str, status: int = 403) -> None:
+    """Write a refused attempt by a signed-in user to the audit trail: who, what (method, path and
+    the record's id when the address names one), when, and why. Attempts without a signed-in user
+    are answered by the login page or a 401 and are not logged (nobody to name)."""
+    from beacon.core import audit
+    from beacon.core.models import User
+
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    if not isinstance(user, User) or not user.is_authenticated:
+        return
+    match = request.resolver_match
+    kwargs = match.kwargs if match else {}
+    pk = next((str(v) for k, v in kwargs.items() if k == "pk" or k.endswith("_id") or k == "object_pk"), "")
+    audit.record_refused(
+        user,
+        what=f"{request.method} {request.get_full_path()} ({status})",
+        reason=reason or "Refused.",
+        app_label=(match.app_name if match else "") or "",
+        model=(match.url_name if match else "") or "",
+        object_pk=pk,
+    )
+
+
 def refuse(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The 403 page that says why; the attempt is written to the audit trail."""
+    note_refusal(request, reason or "Your role does not allow this.")
     return render(request, "core/403.html", {"reason": reason}, status=403)
 
 

@@ -89,6 +89,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "partnership.case_review": frozenset({R.SUPERVISOR, R.ANALYST}),
     "partnership.configure": frozenset({R.ADMIN}),
     "partnership.shared": frozenset({R.PARTNER}),  # a partner sees only what was shared with its agency
+    # Retention and disposal (MoPI): the records manager's review queue
+    "retention.review": frozenset({R.ADMIN}),
     # Administration
     "audit.view": frozenset({R.ADMIN}),
     "users.manage": frozenset({R.ADMIN}),

@@ -40,18 +40,33 @@ def health(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+AUDIT_PURPOSE = "audit trail review"
+
+
+def _audit_purpose(request: AuthedRequest) -> str:
+    return request.GET.get("purpose", "").strip()[:200] or AUDIT_PURPOSE
+
+
 @capability_required("audit.view")
 def audit_list(request: AuthedRequest) -> HttpResponse:
     f = {k: request.GET.get(k, "").strip() for k in ("app_label", "model", "object_pk", "actor", "action")}
     page = Paginator(selectors.audit_events(**f), 50).get_page(request.GET.get("page"))
+    purpose = _audit_purpose(request)
+    # The entries show records' values (names, phone numbers, addresses): the personal data shown
+    # is written to the access log like any other read.
+    selectors.log_audit_view(request.user, list(page.object_list), reason=purpose)
     return render(
-        request, "core/audit_list.html", {"page": page, "filters": f, "actions": AuditEvent.Action.choices}
+        request,
+        "core/audit_list.html",
+        {"page": page, "filters": f, "actions": AuditEvent.Action.choices, "purpose": purpose},
     )
 
 
 @capability_required("audit.view")
 def record_history(request: AuthedRequest, app_label: str, model: str, object_pk: str) -> HttpResponse:
-    events = selectors.record_history(app_label, model, object_pk)[:500]
+    events = list(selectors.record_history(app_label, model, object_pk)[:500])
+    purpose = _audit_purpose(request)
+    selectors.log_history_view(request.user, app_label, model, object_pk, events, reason=purpose)
     return render(
         request,
         "core/record_history.html",
@@ -59,6 +74,7 @@ def record_history(request: AuthedRequest, app_label: str, model: str, object_pk
             "events": events,
             "record_type": selectors.model_verbose_name(app_label, model),
             "object_pk": object_pk,
+            "purpose": purpose,
         },
     )
 

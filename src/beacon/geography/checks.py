@@ -42,6 +42,66 @@ class Feature:
     shape: Shape
 
 
+# A MultiPolygon feature in a FeatureCollection is 8 levels deep (collection, features, feature,
+# geometry, coordinates, polygon, ring, position); anything far deeper is not neighbourhood data.
+MAX_DEPTH = 32
+
+
+def _too_deep_at(text: str, limit: int) -> tuple[int, int]:
+    """The line and column where arrays and objects first nest more than `limit` deep (strings
+    skipped), for a file too deep for the JSON reader to parse."""
+    depth, line, col, in_string, escaped = 0, 1, 0, False, False
+    for ch in text:
+        col += 1
+        if ch == "\n":
+            line, col = line + 1, 0
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return line, col
+        elif ch in "]}":
+            depth -= 1
+    return line, col
+
+
+def depth_of(value: Any) -> int:
+    """How deeply lists and objects nest in a parsed value (1 for a flat list; no recursion)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            return level
+        stack.extend((c, level + 1) for c in children)
+    return deepest
+
+
+def bad_text(value: str) -> str:
+    """Why a text cannot be stored (a NUL or an unpaired surrogate: PostgreSQL refuses the one and
+    UTF-8 cannot hold the other), or ""."""
+    if "\x00" in value:
+        return "contains a NUL character"
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        return "contains an unpaired surrogate (not a character)"
+    return ""
+
+
 def parse_collection(data: bytes | str) -> tuple[list[Any], list[Problem]]:
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
@@ -53,6 +113,15 @@ def parse_collection(data: bytes | str) -> tuple[list[Any], list[Problem]]:
         return [], [
             Problem(f"The file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", "file")
         ]
+    except RecursionError:
+        line, col = _too_deep_at(text, MAX_DEPTH)
+        return [], [
+            Problem(
+                f"The file nests arrays or objects too deeply to read (more than {MAX_DEPTH} levels, "
+                f"from line {line}, column {col}); a GeoJSON FeatureCollection needs at most 8",
+                "file",
+            )
+        ]
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
         return [], [
@@ -63,6 +132,9 @@ def parse_collection(data: bytes | str) -> tuple[list[Any], list[Problem]]:
     features = doc.get("features")
     if not isinstance(features, list) or not features:
         return [], [Problem("The FeatureCollection has no features", "file")]
+    for key, value in doc.items():
+        if key != "features" and depth_of(value) > MAX_DEPTH:
+            return [], [Problem(f"The collection's {key} nests more than {MAX_DEPTH} levels deep", "file")]
     return features, []
 
 
@@ -78,12 +150,27 @@ def check_feature(n: int, raw: Any) -> tuple[Feature | None, str, list[Problem]]
     """The feature if it is sound, its code (if it has one) and its problems."""
     if not isinstance(raw, dict) or raw.get("type") != "Feature":
         return None, "", [Problem("This is not a GeoJSON Feature", "type", n)]
+    for key, value in raw.items():
+        depth = depth_of(value)
+        if depth > MAX_DEPTH:
+            where = key if isinstance(key, str) and not bad_text(key) else "feature"
+            message = f"The {where} nests arrays or objects more than {MAX_DEPTH} levels deep"
+            return None, "", [Problem(message, where, n)]
     problems: list[Problem] = []
     props_raw = raw.get("properties")
     if not isinstance(props_raw, dict):
         problems.append(Problem("The feature has no properties", "properties", n))
         props_raw = {}
-    props = {str(k).strip().lower(): _text(v) for k, v in props_raw.items()}
+    props: dict[str, str] = {}
+    for k, v in props_raw.items():
+        name = str(k).strip().lower()
+        if bad_text(name):
+            problems.append(Problem(f"A property's name {bad_text(name)}", "properties", n))
+            continue
+        props[name] = _text(v)
+        why = bad_text(props[name])
+        if why:
+            problems.append(Problem(f"The {name} {why}", name, n))
     for name in REQUIRED_PROPERTIES:
         if not props.get(name):
             problems.append(Problem(f"The {name} property is missing", name, n))

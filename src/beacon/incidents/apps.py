@@ -5,3 +5,8 @@ class IncidentsConfig(AppConfig):
     name = "beacon.incidents"
     label = "incidents"
     verbose_name = "Incidents: intake at the first point of contact"
+
+    def ready(self) -> None:
+        from beacon.incidents import retention
+
+        retention.register()  # retention and disposal (beacon.retention)

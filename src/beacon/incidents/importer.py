@@ -198,6 +198,10 @@ def _number(
     return x
 
 
+SOURCE_SYSTEM_MAX = services.width("source_system")
+SOURCE_ID_MAX = services.width("source_id")
+
+
 def _when(value: str, column: str, line: int, problems: list[Problem]) -> dt.datetime | None:
     """An ISO date or date and time; without an offset, London time."""
     if not value:
@@ -209,7 +213,11 @@ def _when(value: str, column: str, line: int, problems: list[Problem]) -> dt.dat
             Problem(f"{value!r} is not an ISO date and time (e.g. 2024-01-31T18:05).", column, line)
         )
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=LONDON)
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=LONDON)
+    if parsed < services.EARLIEST:
+        problems.append(Problem(f"{value!r} is before {services.EARLIEST.year}.", column, line))
+        return None
+    return parsed
 
 
 def _digest(values: Iterable[str]) -> str:
@@ -234,8 +242,10 @@ def _police_uk_rows(rows: list[tuple[int, dict[str, str]]], problems: list[Probl
         source_id = f"row-{content[:40]}#{n}"
         if crime_id:
             source_id = crime_id if n == 1 else f"{crime_id}#{n}"
-        if len(source_id) > 80:
-            problems.append(Problem("A Crime ID is at most 70 characters.", "Crime ID", line))
+        if len(crime_id) > SOURCE_ID_MAX - 10:  # with room for the "#n" of a repeated Crime ID
+            problems.append(
+                Problem(f"A Crime ID is at most {SOURCE_ID_MAX - 10} characters.", "Crime ID", line)
+            )
         month = r.get("Month", "")
         received = None
         m = re.fullmatch(r"(\d{4})-(\d{2})", month)
@@ -280,7 +290,7 @@ def _police_uk_rows(rows: list[tuple[int, dict[str, str]]], problems: list[Probl
             type_heading=UNCLASSIFIED[0] if is_asb else "",
             other_category="" if is_asb or not crime_type else slugify(crime_type),
             source_system=POLICE_UK_SYSTEM,
-            source_id=source_id[:80],
+            source_id=source_id[:SOURCE_ID_MAX],
         )
         if (lat is None) != (lon is None) and not any(p.row == line for p in problems):
             problems.append(Problem("Give both longitude and latitude, or neither.", "Latitude", line))
@@ -319,16 +329,18 @@ def _beacon_rows(rows: list[tuple[int, dict[str, str]]], problems: list[Problem]
             problems.append(
                 Problem("Give the record's number in the system it comes from.", "source_id", line)
             )
-        elif len(source_id) > 80:
-            problems.append(Problem("A source_id is at most 80 characters.", "source_id", line))
+        elif len(source_id) > SOURCE_ID_MAX:
+            problems.append(Problem(f"A source_id is at most {SOURCE_ID_MAX} characters.", "source_id", line))
         elif (system, source_id) in first_seen:
             problems.append(
                 Problem(f"{source_id} is also on line {first_seen[system, source_id]}.", "source_id", line)
             )
         else:
             first_seen[system, source_id] = line
-        if len(system) > 40:
-            problems.append(Problem("A source_system is at most 40 characters.", "source_system", line))
+        if len(system) > SOURCE_SYSTEM_MAX:
+            problems.append(
+                Problem(f"A source_system is at most {SOURCE_SYSTEM_MAX} characters.", "source_system", line)
+            )
         received = _when(r.get("received_at", ""), "received_at", line, problems)
         if received is None and not r.get("received_at"):
             problems.append(Problem("Give the time the incident was received.", "received_at", line))

@@ -204,8 +204,10 @@ class Incident(models.Model):
     closing_note = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     # Where it came from.
-    source_system = models.CharField(max_length=40, blank=True)
-    source_id = models.CharField(max_length=80, blank=True)
+    # Control-room systems' incident numbers can be long: a feed's values up to these widths are
+    # kept whole, longer ones refused naming the field (services._validate).
+    source_system = models.CharField(max_length=100, blank=True)
+    source_id = models.CharField(max_length=200, blank=True)
     source_hash = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -303,8 +305,8 @@ class SupervisionNote(models.Model):
 class FeedMessage(models.Model):
     """Every message the command-and-control feed sent, and what it did (created, updated, unchanged)."""
 
-    source_system = models.CharField(max_length=40)
-    source_id = models.CharField(max_length=80)
+    source_system = models.CharField(max_length=100)
+    source_id = models.CharField(max_length=200)
     received_at = models.DateTimeField(default=timezone.now)
     payload_hash = models.CharField(max_length=64)
     outcome = models.CharField(max_length=10)

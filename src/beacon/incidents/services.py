@@ -132,6 +132,11 @@ def _validate(
         problems.append(Problem("The time received cannot be in the future.", "received_at"))
     if data.occurred_at and data.occurred_at > (data.received_at or now) + dt.timedelta(minutes=5):
         problems.append(Problem("It cannot have happened after it was reported.", "occurred_at"))
+    for name, label in (("received_at", "time received"), ("occurred_at", "time it happened")):
+        when = getattr(data, name)
+        if when is not None and _too_early(when):
+            problems.append(Problem(f"The {label} cannot be before {EARLIEST.year}.", name))
+    problems += _too_wide(data)
     if data.postcode.strip() and not old:
         try:
             normalise_postcode(data.postcode)
@@ -154,6 +159,44 @@ def _validate(
     if data.source_id and not data.source_system:
         problems.append(Problem("Give the source system with its incident number.", "source_system"))
     return refs, problems
+
+
+# The earliest time an incident can have been received or have happened: a feed's year 1 is an
+# error, not history (and cannot be stored in every time zone).
+EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+# What a report gives that is stored as text in a column of fixed width: longer is refused, naming
+# the field (the widths are the Incident model's). Source ids are kept exactly as sent.
+SIZED = ("postcode", "address", "crime_reference", "no_crime_reason", "grade_override_reason")
+SIZED_AS_SENT = ("source_system", "source_id")
+
+
+def width(name: str) -> int:
+    """The width of one of the Incident model's text columns."""
+    return int(getattr(Incident._meta.get_field(name), "max_length", 0) or 0)
+
+
+def _too_early(when: dt.datetime) -> bool:
+    if timezone.is_naive(when):
+        return when < EARLIEST.replace(tzinfo=None)
+    return when < EARLIEST
+
+
+def _too_wide(data: IncidentInput) -> list[Problem]:
+    problems = []
+    for name in (*SIZED, *SIZED_AS_SENT):
+        value = str(getattr(data, name) or "")
+        length = len(value) if name in SIZED_AS_SENT else len(value.strip())
+        limit = width(name)
+        if length > limit:
+            problems.append(Problem(f"At most {limit} characters ({length} given).", name))
+    return problems
+
+
+def _address_key(address: str) -> str:
+    """The incident's address key, cut to its column's width."""
+    if not address.strip():
+        return ""
+    return address_key(address)[: width("address_key")]
 
 
 def _screening(version: int | None, config: current.Configuration) -> ScreeningSet:
@@ -238,12 +281,12 @@ def unsaved_incident(
         occurred_at=data.occurred_at,
         postcode=data.postcode.strip().upper(),
         address=data.address.strip(),
-        address_key=address_key(data.address) if data.address.strip() else "",
+        address_key=_address_key(data.address),
         lat=place.lat,
         lon=place.lon,
         neighbourhood=place.neighbourhood,
         area=place.area,
-        location_problem=place.problem,
+        location_problem=place.problem[: width("location_problem")],
         is_asb=data.is_asb,
         asb_category=refs["asb_category"] if data.is_asb else None,
         type_heading=refs["type_heading"] if data.is_asb else None,
@@ -488,12 +531,12 @@ def _amend_from_feed(actor: User | None, incident: Incident, data: IncidentInput
             postcode=data.postcode or None, address=data.address or None, lat=data.lat, lon=data.lon
         )
         incident.postcode, incident.address = data.postcode.strip().upper(), data.address.strip()
-        incident.address_key = address_key(data.address) if data.address.strip() else ""
+        incident.address_key = _address_key(data.address)
         incident.lat, incident.lon = place.lat, place.lon
         incident.neighbourhood, incident.area, incident.location_problem = (
             place.neighbourhood,
             place.area,
-            place.problem,
+            place.problem[: width("location_problem")],
         )
     if data.crime_reference.strip():
         incident.crime_reference, incident.crime_recorded = data.crime_reference.strip(), True
@@ -532,6 +575,9 @@ def record_crime_decision(
         raise ValidationFailed.one(
             "Give a crime reference, or the reason no crime was recorded.", "crime_reference"
         )
+    for name, value in (("crime_reference", ref), ("no_crime_reason", reason)):
+        if len(value) > width(name):
+            raise ValidationFailed.one(f"At most {width(name)} characters ({len(value)} given).", name)
     current = _locked(incident, version)
     before = audit.snapshot(current)
     current.crime_reference, current.no_crime_reason = ref, reason

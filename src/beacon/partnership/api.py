@@ -69,7 +69,6 @@ from beacon.partnership.schemas import (
     ThresholdHitOut,
     VersionIn,
 )
-from beacon.people.models import Person
 
 router = Router(tags=["Partnership"])
 
@@ -721,12 +720,14 @@ def trigger_status(
     as_of: dt.date | None = None,
 ) -> list[dict[str, Any]]:
     """For each `person` (repeatable): the victim test (qualifying incidents in the window) and the
-    places they reported from that meet the location test. Each person is written to the access log."""
+    places they reported from that meet the location test. Counts are across the force; incidents
+    and places outside your areas are counted in `incidents_not_shown`, not listed. Each person and
+    each incident listed is written to the access log."""
     user = api_user(request)
     _may_check_thresholds(user)
     ids = sorted(set(person))[:100]
-    statuses = selectors.trigger_status(ids, as_of=as_of)
-    audit.record_reads(user, [Person(pk=p) for p in ids], reason="case review threshold check (API)")
+    reason = "case review threshold check (API)"
+    statuses = selectors.trigger_status_for(user, ids, as_of=as_of, reason=reason)
     return [statuses[p].as_dict() for p in ids]
 
 
@@ -744,7 +745,9 @@ def trigger_location(
     _may_check_thresholds(user)
     if not address.strip() and (lat is None or lon is None):
         raise HttpError(422, "Give an address, or both lat and lon.")
-    return selectors.location_trigger(address=address, lat=lat, lon=lon, as_of=as_of).as_dict()
+    return selectors.location_trigger_for(
+        user, address=address, lat=lat, lon=lon, as_of=as_of, reason="case review threshold check (API)"
+    ).as_dict()
 
 
 @router.get(

@@ -22,3 +22,7 @@ class PartnershipConfig(AppConfig):
         register("case", "partnership/_case_panel.html", case_panel)
         # The supervisor's list says when a victim or place meets the case review threshold.
         register("supervisor", "partnership/_supervisor_panel.html")
+
+        from beacon.partnership import retention
+
+        retention.register()  # retention and disposal (beacon.retention)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from beacon.cases.models import Action, Case, CaseParty
 from beacon.core import audit
 from beacon.core.models import Area, User
+from beacon.incidents.models import Incident
 from beacon.partnership import snapshots, triggers
 from beacon.partnership.models import (
     ActionGroup,
@@ -45,7 +46,9 @@ __all__ = [
     "case_panel",
     "case_threshold_flags",
     "location_trigger",
+    "location_trigger_for",
     "trigger_status",
+    "trigger_status_for",
     "triggers_for_supervisor",
 ]
 
@@ -338,6 +341,79 @@ def location_trigger(
 
     key = address_key or (key_of(address) if address.strip() else "")
     return triggers.location_status(address_key=key, lat=lat, lon=lon, label=address, as_of=as_of)
+
+
+# What a reader outside an incident's area is told: the threshold is about the victim (or the
+# place), so the count is across the force — a sergeant must know that a victim has reported three
+# times, wherever — but the incidents themselves (ids, references, dates) and another area's places
+# are listed only for the people who work there: the rest are counted in `not_shown`.
+PLACE_ELSEWHERE = "A place outside your areas"
+
+
+def _visible_incidents(user: User, incident_ids: set[int]) -> set[int]:
+    if user.all_areas or not incident_ids:
+        return set(incident_ids)
+    mine = user.area_ids()
+    if not mine:
+        return set()
+    rows = Incident.objects.filter(pk__in=sorted(incident_ids), area_id__in=sorted(mine))
+    return set(rows.values_list("pk", flat=True))
+
+
+def _scope(status: VictimStatus | LocationStatus, visible: set[int]) -> None:
+    shown = [c for c in status.incidents if c.incident_id in visible]
+    status.not_shown += len(status.incidents) - len(shown)
+    status.incidents = shown
+
+
+def _scope_place(user: User, place: LocationStatus, visible: set[int]) -> None:
+    _scope(place, visible)
+    if place.area_id is not None and not user.can_see_area(place.area_id):
+        place.address_key, place.label, place.lat, place.lon = "", PLACE_ELSEWHERE, None, None
+
+
+def trigger_status_for(
+    user: User, person_ids: list[int], *, as_of: dt.date | None = None, reason: str
+) -> dict[int, TriggerStatus]:
+    """`trigger_status` as `user` may see it: counts across the force, incidents and places listed
+    only in the user's areas (one more query). The people and the incidents listed are written to
+    the access log."""
+    statuses = triggers.trigger_status(person_ids, as_of=as_of)
+    groups: list[VictimStatus | LocationStatus] = []
+    for s in statuses.values():
+        groups += [s.victim, *s.locations]
+    listed = {c.incident_id for group in groups for c in group.incidents}
+    visible = _visible_incidents(user, listed)
+    for s in statuses.values():
+        _scope(s.victim, visible)
+        for place in s.locations:
+            _scope_place(user, place, visible)
+    _log_incidents(user, visible, reason)
+    audit.record_reads(user, [Person(pk=p) for p in sorted(statuses)], reason=reason)
+    return statuses
+
+
+def location_trigger_for(
+    user: User,
+    *,
+    address: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+    as_of: dt.date | None = None,
+    reason: str,
+) -> LocationStatus:
+    """`location_trigger` as `user` may see it (see `trigger_status_for`); the incidents listed are
+    written to the access log."""
+    place = location_trigger(address=address, lat=lat, lon=lon, as_of=as_of)
+    visible = _visible_incidents(user, {c.incident_id for c in place.incidents})
+    _scope(place, visible)
+    _log_incidents(user, visible, reason)
+    return place
+
+
+def _log_incidents(user: User, incident_ids: set[int], reason: str) -> None:
+    if incident_ids:
+        audit.record_reads(user, [Incident(pk=i) for i in sorted(incident_ids)], reason=reason)
 
 
 def person_summary(person_ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -66,6 +66,8 @@ class VictimStatus:
     as_of: dt.date
     policy_version: int
     incidents: list[Counted] = field(default_factory=list)
+    # Counted but not listed: incidents in areas the reader does not work in (see selectors).
+    not_shown: int = 0
 
     @property
     def met(self) -> bool:
@@ -91,6 +93,7 @@ class VictimStatus:
             "as_of": self.as_of,
             "policy_version": self.policy_version,
             "incidents": [c.as_dict() for c in self.incidents],
+            "incidents_not_shown": self.not_shown,
         }
 
     @classmethod
@@ -104,6 +107,7 @@ class VictimStatus:
             as_of=_day(d["as_of"]),
             policy_version=int(d["policy_version"]),
             incidents=[Counted.from_dict(c) for c in d.get("incidents", [])],
+            not_shown=int(d.get("incidents_not_shown", 0)),
         )
 
 
@@ -123,6 +127,7 @@ class LocationStatus:
     policy_version: int
     area_id: int | None = None
     incidents: list[Counted] = field(default_factory=list)
+    not_shown: int = 0  # counted but not listed (see VictimStatus.not_shown)
 
     @property
     def met(self) -> bool:
@@ -153,6 +158,7 @@ class LocationStatus:
             "policy_version": self.policy_version,
             "area_id": self.area_id,
             "incidents": [c.as_dict() for c in self.incidents],
+            "incidents_not_shown": self.not_shown,
         }
 
     @classmethod
@@ -172,6 +178,7 @@ class LocationStatus:
             policy_version=int(d["policy_version"]),
             area_id=d.get("area_id"),
             incidents=[Counted.from_dict(c) for c in d.get("incidents", [])],
+            not_shown=int(d.get("incidents_not_shown", 0)),
         )
 
 

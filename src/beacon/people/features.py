@@ -11,6 +11,44 @@ from beacon.people import normalise as n
 
 RAW_FIELDS = ("forename", "surname", "dob", "phone", "email", "address", "postcode")
 
+# The longest detail accepted as given (the contact record keeps it whole, in a column this wide).
+# Real names of any realistic length fit: longer is refused, naming the field.
+NAME_MAX = 200
+GIVEN_MAX = {
+    "forename": NAME_MAX,
+    "surname": NAME_MAX,
+    "dob": 40,
+    "phone": 40,
+    "email": 254,
+    "address": 300,
+    "postcode": 20,
+}
+# The width of each normalised column (ContactRecord's max_length): every derived key is cut to
+# fit, the same way for what is stored and what is looked up, so that a long one-word name (whose
+# phonetic code can be longer than the name) is still recorded and still found.
+WIDTHS = {
+    "forename": NAME_MAX,
+    "surname": NAME_MAX,
+    "fn_canon": NAME_MAX,
+    "fn_phon": NAME_MAX,
+    "fn_init": 1,
+    "sn_phon": NAME_MAX,
+    "sn_first": NAME_MAX,
+    "sn_last": NAME_MAX,
+    "dob": 10,
+    "dob_sw": 10,
+    "phone": 16,
+    "ph_tail": 6,
+    "email": 254,
+    "em_local": 254,
+    "postcode": 8,
+    "pc_sector": 6,
+    "pc_district": 4,
+    "addr_key": 120,
+    "street": 100,
+    "house_no": 10,
+}
+
 
 @dataclass(frozen=True)
 class Features:
@@ -23,6 +61,28 @@ class Features:
 
 def _or_none(s: str | None) -> str | None:
     return s if s else None
+
+
+def _fit(name: str, value: str | None) -> str | None:
+    """A derived value cut to its column's width (None stays None)."""
+    return value[: WIDTHS[name]] if value else value
+
+
+def given_fields(raw: dict[str, Any]) -> dict[str, str]:
+    """The details as given, for the contact record's given_* columns (cut to fit: a strict
+    `features` has already refused any longer; a bulk load of historic data keeps what fits)."""
+    return {f"given_{k}": str(raw.get(k) or "")[:limit] for k, limit in GIVEN_MAX.items()}
+
+
+def too_long(raw: dict[str, Any]) -> list[Problem]:
+    """A problem for each detail longer than the contact record keeps."""
+    problems = []
+    for k, limit in GIVEN_MAX.items():
+        value = str(raw.get(k) or "")
+        if len(value) > limit:
+            what = "A name" if k in ("forename", "surname") else "This"
+            problems.append(Problem(f"{what} can be at most {limit} characters ({len(value)} given).", k))
+    return problems
 
 
 def _digits(v: str) -> str | None:
@@ -42,7 +102,7 @@ def features(raw: dict[str, Any], *, strict: bool = True) -> Features:
     """Normalise one set of details. With `strict`, an unparseable date of birth, a non-UK phone
     number, a malformed email or postcode is refused (ValidationFailed naming each field); without
     it (bulk loads of historic data) such a value is kept as given but not used for matching."""
-    problems: list[Problem] = []
+    problems: list[Problem] = too_long(raw) if strict else []
 
     def attempt(field: str, fn: Any, value: Any, fallback: Any = None) -> Any:
         try:
@@ -90,7 +150,8 @@ def features(raw: dict[str, Any], *, strict: bool = True) -> Features:
         "addr_key": _or_none(n.address_key(address)) if address else None,
         "street": street or None,
     }
-    return Features(values=values, house_no=house or None)
+    fitted = {name: _fit(name, value) for name, value in values.items()}
+    return Features(values=fitted, house_no=_fit("house_no", house) or None)
 
 
 def require_something(raw: dict[str, Any]) -> None:

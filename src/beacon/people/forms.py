@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from beacon.core.forms import GovukForm
-from beacon.people.features import RAW_FIELDS
+from beacon.people.features import NAME_MAX, RAW_FIELDS
 from beacon.people.models import FlagKind
 
 PURPOSE_HELP = "For example, the incident or call reference. It is recorded in the access log."
@@ -30,8 +30,8 @@ class LookupForm(GovukForm):
         help_text=PURPOSE_HELP,
         error_messages={"required": "Say why you are looking (for example, the incident reference)."},
     )
-    forename = forms.CharField(label="First name", max_length=100, required=False)
-    surname = forms.CharField(label="Last name", max_length=100, required=False)
+    forename = forms.CharField(label="First name", max_length=NAME_MAX, required=False)
+    surname = forms.CharField(label="Last name", max_length=NAME_MAX, required=False)
     dob = forms.CharField(
         label="Date of birth", max_length=40, required=False, help_text="For example, 27/03/1985"
     )

@@ -46,6 +46,9 @@ def read_csv(path: Path, required: Iterable[str] = EVAL_COLUMNS) -> list[dict[st
         raise ValidationFailed.one(f"{path}: no such file", "file") from exc
 
 
+SOURCE_MAX = 40  # ContactRecord.source
+
+
 @transaction.atomic
 def load_records(
     actor: User | None,
@@ -62,6 +65,8 @@ def load_records(
     """
     kwargs: list[dict[str, Any]] = []
     problems: list[Problem] = []
+    if len(source) > SOURCE_MAX:
+        problems.append(Problem(f"A source is at most {SOURCE_MAX} characters.", "source"))
     for i, row in enumerate(rows, start=2):
         try:
             kwargs.append(record_kwargs(row, strict=strict))

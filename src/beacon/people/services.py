@@ -17,7 +17,7 @@ from beacon.core import audit, plainsql
 from beacon.core.errors import EditConflict, PermissionRefused, ValidationFailed
 from beacon.core.models import User
 from beacon.people.comparisons import household_levels
-from beacon.people.features import Features, features
+from beacon.people.features import Features, features, given_fields
 from beacon.people.models import (
     FEATURES,
     ContactRecord,
@@ -74,10 +74,16 @@ def ensure_flag_kinds() -> None:
         )
 
 
+def _at_most(value: str, model: type[Any], name: str, field: str | None = None) -> None:
+    """Refuse (ValidationFailed naming `field`) text longer than the column it is kept in."""
+    limit = getattr(model._meta.get_field(name), "max_length", None)
+    if limit is not None and len(value) > limit:
+        raise ValidationFailed.one(f"At most {limit} characters ({len(value)} given).", field or name)
+
+
 def record_kwargs(raw: dict[str, Any], *, strict: bool, normalised: Features | None = None) -> dict[str, Any]:
     f = normalised or features(raw, strict=strict)
-    given = {f"given_{k}": str(raw.get(k) or "")[:300] for k in GIVEN}
-    return {**given, **f.as_record_fields()}
+    return {**given_fields(raw), **f.as_record_fields()}
 
 
 @dataclass
@@ -171,6 +177,7 @@ def erase_record(actor: User, record: ContactRecord, *, reason: str) -> ContactR
         raise PermissionRefused("Only an administrator may erase personal data.")
     if not reason.strip():
         raise ValidationFailed.one("Give the reason for erasure (e.g. the request reference).", "reason")
+    _at_most(reason.strip(), ContactRecord, "erased_reason", "reason")
     record = ContactRecord.objects.select_for_update().get(pk=record.pk)
     if record.erased_at:
         raise ValidationFailed.one("This record has already been erased.", "")
@@ -208,11 +215,12 @@ def add_flag(
         raise ValidationFailed.one(f"{k.label} is set by its rule, not by hand.", "kind")
     if k.needs_reason and not reason.strip():
         raise ValidationFailed.one(f"Give the reason for the {k.label.lower()} flag.", "reason")
+    _at_most(reason.strip(), PersonFlag, "reason")
     flag = PersonFlag.objects.create(
         person=person,
         kind=k,
         reason=reason.strip(),
-        source=source or actor.display_name,
+        source=(source or actor.display_name)[:200],  # who or what set it: a label, cut to fit
         review_on=review_on,
         created_by=actor,
     )
@@ -343,6 +351,7 @@ def decide_pair(
     """An analyst's decision on a pair; it binds every later batch (must-link or cannot-link)."""
     if not actor.can("people.review"):
         raise PermissionRefused("Only analysts decide whether two records are the same person.")
+    _at_most(note.strip(), ReviewPair, "note")
     pair = ReviewPair.objects.select_for_update().get(pk=pair.pk)
     if expected_version is not None and pair.version != expected_version:
         raise EditConflict(

@@ -13,3 +13,7 @@ class RiskConfig(AppConfig):
 
         if risk_summaries not in SUMMARY_PROVIDERS:
             SUMMARY_PROVIDERS.append(risk_summaries)
+
+        from beacon.risk import retention
+
+        retention.register()  # retention and disposal (beacon.retention)

@@ -39,6 +39,32 @@ class DomainCommand(BaseCommand):
                     f"{len(exc.problems)} problem(s); nothing was written.", returncode=1
                 ) from exc
 
+    # Lookups of personal data from a shell: the access log names the operating-system user and
+    # the purpose they give (required).
+    @staticmethod
+    def add_purpose_argument(p: CommandParser) -> None:
+        p.add_argument(
+            "--purpose",
+            "--reason",
+            dest="purpose",
+            default="",
+            help="Why you are looking (required; written to the access log with your system user name).",
+        )
+
+    @staticmethod
+    def require_purpose(purpose: str | None) -> str:
+        """The purpose given, or exit 2 saying it is needed."""
+        text = (purpose or "").strip()
+        if not text:
+            raise CommandError(
+                "--purpose is required: say why you are looking (e.g. --purpose 'call 1234 from the "
+                "victim'); it is written to the access log with your system user name.",
+                returncode=2,
+            )
+        if "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text):
+            raise CommandError("--purpose contains a NUL or an unpaired surrogate.", returncode=2)
+        return text[:500]
+
     def emit_json(self, data: Any) -> None:
         self.stdout.write(json.dumps(data, indent=None, sort_keys=False, default=str))
 

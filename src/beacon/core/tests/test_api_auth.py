@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from beacon.core import services
@@ -260,3 +261,84 @@ def test_a_token_authenticates_its_user_whole(make_user: Callable[..., User]) ->
     assert found.date_joined == user.date_joined  # fields not read with the token load when asked for
     assert services.authenticate_token(key + "x") is None
     assert services.authenticate_token("") is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Lockout, throttling of invalid tokens, bodies over the size limit
+
+
+def _fail_logins(username: str) -> None:
+    from django.conf import settings
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        Client().post(reverse("core:login"), {"username": username, "password": "wrong-password"})
+
+
+def test_token_of_a_locked_out_user_is_refused_until_the_lockout_ends(
+    token_for: Callable[..., tuple[ApiToken, str]],
+) -> None:
+    from axes.models import AccessAttempt
+
+    _, key = token_for(username="locked")
+    assert Client().get("/api/v1/inspections", headers=bearer(key)).status_code == 200
+    _fail_logins("locked")
+    response = Client().get("/api/v1/inspections", headers=bearer(key))
+    assert_unauthenticated(response)
+    assert "locked" in response.json()["errors"][0]["message"]
+    # Another user's token still works.
+    _, other = token_for(username="unlocked")
+    assert Client().get("/api/v1/inspections", headers=bearer(other)).status_code == 200
+    # The lockout ends (its failures age past the cool-off): the token works again.
+    AccessAttempt.objects.filter(username="locked").update(
+        attempt_time=timezone.now() - dt.timedelta(hours=2)
+    )
+    assert Client().get("/api/v1/inspections", headers=bearer(key)).status_code == 200
+
+
+def test_repeated_invalid_tokens_from_one_address_are_throttled(
+    token_for: Callable[..., tuple[ApiToken, str]], settings: Any
+) -> None:
+    from axes.models import AccessFailureLog
+
+    settings.BEACON_TOKEN_FAILURES = 3
+    settings.BEACON_TOKEN_FAILURE_MINUTES = 5
+    _, key = token_for()
+    for _ in range(3):
+        assert_unauthenticated(Client().get("/api/v1/inspections", headers=bearer("bcn_guess")))
+    assert AccessFailureLog.objects.count() == 3  # each kept (the guess itself never is)
+    assert not AccessFailureLog.objects.filter(username__contains="bcn_guess").exists()
+    throttled = Client().get("/api/v1/inspections", headers=bearer("bcn_guess"))
+    assert throttled.status_code == 429
+    assert throttled["Content-Type"].startswith("application/json")
+    assert 1 <= int(throttled["Retry-After"]) <= 300
+    assert "Too many invalid API tokens" in throttled.json()["errors"][0]["message"]
+    # While throttled, even a valid token from that address waits (guessing learns nothing).
+    assert Client().get("/api/v1/inspections", headers=bearer(key)).status_code == 429
+    # Another address is not affected.
+    elsewhere = Client(REMOTE_ADDR="192.0.2.7")
+    assert elsewhere.get("/api/v1/inspections", headers=bearer(key)).status_code == 200
+    # Once the failures leave the window, the address may try again.
+    AccessFailureLog.objects.update(attempt_time=timezone.now() - dt.timedelta(minutes=6))
+    assert Client().get("/api/v1/inspections", headers=bearer(key)).status_code == 200
+
+
+def test_a_body_over_the_size_limit_gets_the_api_json_error(
+    token_for: Callable[..., tuple[ApiToken, str]], allocation: Allocation, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    _, key = token_for(Role.PERFORMANCE)
+    body = {**UPDATE_BODY, "text": "x" * 2000}
+    response = Client().post(
+        f"/api/v1/allocations/{allocation.pk}/updates",
+        body,
+        content_type="application/json",
+        headers=bearer(key),
+    )
+    assert response.status_code == 413, response.content
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {
+        "errors": [
+            {"field": "", "message": "The request body is too large: at most 1,000 bytes are accepted."}
+        ]
+    }
+    assert not ProgressUpdate.objects.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 from io import StringIO
 from pathlib import Path
@@ -69,6 +70,8 @@ def test_lookup_prints_what_the_form_shows(town: dict[str, Any], active_model: A
     )
     out, _ = run(
         "lookup",
+        "--purpose",
+        "call 4411 from the caller",
         "--name",
         "Margret Whitfeld",
         "--phone",
@@ -86,20 +89,29 @@ def test_lookup_prints_what_the_form_shows(town: dict[str, Any], active_model: A
     assert [c["reference"] for c in top["contacts"]] == [first.reference]
     assert [n["reference"] for n in found["nearby_incidents"]] == [first.reference]
     read = AuditEvent.objects.get(action="read", model="person", object_pk=str(top["person_id"]))
-    assert read.reason == "command-line lookup" and read.actor is None
-    text, _ = run("lookup", "--name", "Margaret Whitfield", "--postcode", "LE1 5WW")
+    assert read.reason == "command-line lookup: call 4411 from the caller" and read.actor is None
+    assert read.actor_label == f"os:{getpass.getuser()}"  # the shell's user, not "system"
+    text, _ = run("lookup", "--purpose", "x", "--name", "Margaret Whitfield", "--postcode", "LE1 5WW")
     assert f"person {top['person_id']}: " in text
 
 
 def test_lookup_refuses_unusable_details(town: dict[str, Any], active_model: Any) -> None:
     with pytest.raises(CommandError):
-        run("lookup", "--name", "Ann Smith", "--phone", "+1 212 555 0100", "--json")
+        run("lookup", "--purpose", "x", "--name", "Ann Smith", "--phone", "+1 212 555 0100", "--json")
     with pytest.raises(CommandError):
-        run("lookup", "--json")
+        run("lookup", "--purpose", "x", "--json")
     with pytest.raises(CommandError):
-        run("lookup", "--name", "Ann Smith", "--lat", "52.6")
+        run("lookup", "--purpose", "x", "--name", "Ann Smith", "--lat", "52.6")
+
+
+def test_lookup_without_a_purpose_is_refused_with_exit_2(town: dict[str, Any], active_model: Any) -> None:
+    for purpose in ([], ["--purpose", "  "]):
+        with pytest.raises(CommandError, match="--purpose is required") as exc:
+            run("lookup", *purpose, "--name", "Margaret Whitfield", "--json")
+        assert exc.value.returncode == 2
+    assert not AuditEvent.objects.filter(action="read").exists()
 
 
 def test_lookup_without_a_matching_model_says_so(town: dict[str, Any]) -> None:
     with pytest.raises(CommandError, match="No matching model"):
-        run("lookup", "--name", "Ann Smith")
+        run("lookup", "--purpose", "x", "--name", "Ann Smith")

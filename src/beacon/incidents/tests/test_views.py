@@ -597,11 +597,12 @@ def test_the_list_and_the_inbox_read_a_bounded_number_of_times(
     officer.areas.add(town["market"].area)
     viewer = client_for(officer)
     viewer.get(reverse("incidents:list"))  # warm the session
-    with django_assert_max_num_queries(10):
+    # each page: its reads, and one insert writing the incidents shown to the access log
+    with django_assert_max_num_queries(11):
         r = viewer.get(reverse("incidents:list"))
     assert r.content.decode().count('href="/incidents/') >= 25
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         r = viewer.get(reverse("incidents:inbox"))
     assert r.content.decode().count("Acknowledge<span") == 30
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         viewer.get(reverse("incidents:list"), {"supervised": "yes", "flag": "vulnerable_victim", "page": "1"})

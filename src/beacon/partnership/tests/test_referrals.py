@@ -285,7 +285,9 @@ def test_a_partner_cannot_see_case_pages_people_or_anything_else(
     ]
     for url in pages:
         assert client.get(url).status_code in (403, 404), url
-    assert not AuditEvent.objects.filter(actor=council_user, model__in=["case", "person"]).exists()
+    mine = AuditEvent.objects.filter(actor=council_user)
+    assert not mine.exclude(action="refused").filter(model__in=["case", "person"]).exists()
+    assert mine.filter(action="refused").count() == len(pages)  # each attempt is in the trail
 
 
 def test_a_partner_without_an_agency_sees_nothing(

@@ -67,14 +67,23 @@ class Command(DomainCommand):
             p.add_argument(f"--{f}", default="")
         p.add_argument("--lat", type=float, default=None)
         p.add_argument("--lon", type=float, default=None)
+        self.add_purpose_argument(p)
         p.add_argument("--json", action="store_true")
 
     def handle_lookup(
-        self, name: str, lat: float | None, lon: float | None, json: bool = False, **opts: Any
+        self,
+        name: str,
+        lat: float | None,
+        lon: float | None,
+        purpose: str = "",
+        json: bool = False,
+        **opts: Any,
     ) -> None:
+        from beacon.core.audit import acting_operator, os_user_label
         from beacon.incidents.selectors import live_check, split_name
         from beacon.people.features import RAW_FIELDS
 
+        reason = self.require_purpose(purpose)
         details = {f: str(opts.get(f) or "").strip() for f in RAW_FIELDS}
         if name.strip() and not (details["forename"] or details["surname"]):
             details["forename"], details["surname"] = split_name(name)
@@ -83,7 +92,8 @@ class Command(DomainCommand):
         if not any(details.values()) and lat is None:
             raise ValidationFailed.one("Give a name or another detail to look for.", "name")
         try:
-            check = live_check(None, details, lat=lat, lon=lon, reason=LOOKUP_REASON)
+            with acting_operator(os_user_label()):
+                check = live_check(None, details, lat=lat, lon=lon, reason=f"{LOOKUP_REASON}: {reason}")
         except LookupError as exc:
             raise CommandError(str(exc)) from exc
         out = check.as_dict()

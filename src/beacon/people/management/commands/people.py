@@ -67,15 +67,18 @@ class Command(DomainCommand):
         for f in ("forename", "surname", "dob", "phone", "email", "address", "postcode"):
             p.add_argument(f"--{f}", default="")
         p.add_argument("--limit", type=int, default=10)
-        p.add_argument("--reason", default="command-line lookup")
+        self.add_purpose_argument(p)
         p.add_argument("--json", action="store_true")
 
-    def handle_lookup(self, limit: int, reason: str, json: bool = False, **opts: Any) -> None:
+    def handle_lookup(self, limit: int, purpose: str, json: bool = False, **opts: Any) -> None:
+        from beacon.core.audit import acting_operator, os_user_label
         from beacon.people.selectors import lookup
 
+        reason = self.require_purpose(purpose)
         raw = {f: opts[f] for f in ("forename", "surname", "dob", "phone", "email", "address", "postcode")}
         try:
-            found = lookup(raw, actor=None, reason=reason, limit=limit)
+            with acting_operator(os_user_label()):
+                found = lookup(raw, actor=None, reason=f"command-line lookup: {reason}", limit=limit)
         except LookupError as exc:
             raise CommandError(str(exc)) from exc
         if json:
