@@ -99,9 +99,7 @@ def test_a_real_police_uk_month_is_imported_without_losing_a_row(
 def test_the_city_file_keeps_repeated_crime_ids_and_outcomes(
     town: dict[str, Any], sample_files: Path
 ) -> None:
-    import_incidents(
-        None, sample_files / "police-uk" / "2024-01-city-of-london-street.csv", fmt="police-uk"
-    )
+    import_incidents(None, sample_files / "police-uk" / "2024-01-city-of-london-street.csv", fmt="police-uk")
     repeated = "79861eceea90412afb05a870aa91c8708324400b051206eab95616cf3f7dad60"  # on three rows
     kept = Incident.objects.filter(source_id__startswith=repeated).order_by("source_id")
     assert [i.source_id for i in kept] == [repeated, f"{repeated}#2", f"{repeated}#3"]
