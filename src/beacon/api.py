@@ -8,13 +8,16 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from beacon.cases.api import router as cases_router
 from beacon.core.api_auth import SessionAuth, TokenAuth
+from beacon.core.api_input import document_edge, refuse_unsafe_values
 from beacon.core.errors import EditConflict, PermissionRefused, ValidationFailed
 from beacon.core.permissions import note_refusal
 from beacon.incidents.api import router as incidents_router
@@ -24,7 +27,19 @@ from beacon.people.api import router as people_router
 from beacon.retention.api import router as retention_router
 from beacon.risk.api import router as risk_router
 
-api = NinjaAPI(
+
+class BeaconAPI(NinjaAPI):
+    """The OpenAPI also says the edge's limits and every status code (beacon.core.api_input)."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_edge(schema)
+        return schema
+
+
+api = BeaconAPI(
     title="Beacon API",
     version="1",
     description="Beacon's HTTP API. Authenticate with a session cookie (browser) or a bearer token.",
@@ -32,6 +47,9 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_decorator=login_required,  # the docs, like every page, need a signed-in user
 )
+# Every operation's parsed values are checked once here: NUL, unpaired surrogates, numbers beyond
+# 64 bits, dates out of range and oversized text or lists are refused with 422 naming the field.
+api.add_decorator(refuse_unsafe_values)
 
 
 def _field_from_loc(loc: list[Any]) -> str:
@@ -106,3 +124,12 @@ api.add_router("/risk", risk_router)
 api.add_router("/cases", cases_router)
 api.add_router("/partnership", partnership_router)
 api.add_router("/retention", retention_router)
+
+
+@csrf_exempt
+def not_routed(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Any other path under /api/v1 (an id that is not a whole number, "/cases/-1", a path with a
+    newline), whatever the method: 404 in the API's JSON, not the site's HTML "not found" page
+    (wired last in beacon.urls)."""
+    msg = "No such API operation: see /api/v1/docs for the operations there are."
+    return JsonResponse({"errors": [{"field": "", "message": msg}]}, status=404)

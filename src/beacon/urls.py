@@ -1,9 +1,10 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from beacon.api import api
+from beacon.api import api, not_routed
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/[\s\S]*$", not_routed),  # after every operation: JSON 404 for any other path
     path("plans/", include("beacon.inspections.urls")),
     path("people/", include("beacon.people.urls")),
     path("geography/", include("beacon.geography.urls")),

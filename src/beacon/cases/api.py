@@ -28,22 +28,22 @@ from beacon.cases.schemas import (
     ActionIn,
     ActionOut,
     ActionUpdateIn,
+    CaseCloseIn,
     CaseIn,
+    CaseLocationIn,
     CaseOut,
+    CasesDueOut,
     CaseStateOut,
     CaseUpdateIn,
-    CloseIn,
     ContactIn,
     ContactOut,
-    DueOut,
     IncidentLinkIn,
     LevelIn,
     ListOut,
-    LocationIn,
     PartyIn,
     ReopenIn,
-    ReviewIn,
-    ReviewOut,
+    SupervisoryReviewIn,
+    SupervisoryReviewOut,
 )
 from beacon.core import audit
 from beacon.core.api_auth import api_user, require
@@ -55,6 +55,7 @@ router = Router(tags=["Cases"])
 
 LONDON = ZoneInfo("Europe/London")
 DEFAULT_PURPOSE = "viewing case"
+PAGE_MAX = 1_000_000  # pages beyond this are past any list's end
 PER_PAGE_MAX = 100
 DUE_MAX = 5000
 
@@ -194,7 +195,7 @@ def cases_list(
         selectors.SupervisorFilters(
             area_id=area, neighbourhood_id=neighbourhood, rag=rag, kind=kind, mine=mine
         ),
-        page=max(1, page),
+        page=max(1, min(page, PAGE_MAX)),
         per_page=per_page,
     )
     items = []
@@ -224,7 +225,7 @@ def cases_list(
     }
 
 
-@router.get("due", response=DueOut, summary="Minimum standards due (as `beacon cases due --json`)")
+@router.get("due", response=CasesDueOut, summary="Minimum standards due (as `beacon cases due --json`)")
 @require("cases.view")
 def cases_due(
     request: HttpRequest, as_of: dt.date | None = None, offset: int = 0, limit: int = 1000
@@ -387,7 +388,9 @@ def cases_suggestions(request: HttpRequest, case_id: int) -> list[dict[str, Any]
 
 @router.post("{int:case_id}/locations", response={201: dict[str, Any]}, summary="Add a location")
 @require("cases.manage")
-def cases_add_location(request: HttpRequest, case_id: int, payload: LocationIn) -> WithStatus[dict[str, Any]]:
+def cases_add_location(
+    request: HttpRequest, case_id: int, payload: CaseLocationIn
+) -> WithStatus[dict[str, Any]]:
     user = _writer(request, case_id)
     loc = services.add_location(
         user,
@@ -546,16 +549,20 @@ def contacts_create(request: HttpRequest, case_id: int, payload: ContactIn) -> W
     return WithStatus(201, _contact(c))
 
 
-@router.get("{int:case_id}/reviews", response=list[ReviewOut], summary="Supervisory reviews")
+@router.get("{int:case_id}/reviews", response=list[SupervisoryReviewOut], summary="Supervisory reviews")
 @require("cases.view")
 def reviews_list(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     case = _reader(request, case_id, "supervisory reviews")
     return [_review(r) for r in case.reviews.select_related("by").order_by("at", "id")]
 
 
-@router.post("{int:case_id}/reviews", response={201: ReviewOut}, summary="Record a supervisory review")
+@router.post(
+    "{int:case_id}/reviews", response={201: SupervisoryReviewOut}, summary="Record a supervisory review"
+)
 @require("cases.supervise")
-def reviews_create(request: HttpRequest, case_id: int, payload: ReviewIn) -> WithStatus[dict[str, Any]]:
+def reviews_create(
+    request: HttpRequest, case_id: int, payload: SupervisoryReviewIn
+) -> WithStatus[dict[str, Any]]:
     user = _writer(request, case_id)
     r = services.record_review(
         user, case_id, tier=payload.tier, decision=payload.decision, at=_aware(payload.at)
@@ -565,7 +572,7 @@ def reviews_create(request: HttpRequest, case_id: int, payload: ReviewIn) -> Wit
 
 @router.post("{int:case_id}/close", response=CaseStateOut, summary="Close with a supervisor's sign-off")
 @require("cases.supervise")
-def cases_close(request: HttpRequest, case_id: int, payload: CloseIn) -> dict[str, Any]:
+def cases_close(request: HttpRequest, case_id: int, payload: CaseCloseIn) -> dict[str, Any]:
     """You sign it off: give the reason and when and how the victim was told (422 lists every
     problem)."""
     user = _writer(request, case_id)

@@ -7,11 +7,10 @@ import datetime as dt
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
+from beacon.core.api_input import InSchema, Latitude, Longitude
 
-class _In(Schema):
-    model_config = ConfigDict(extra="forbid")
+_In = InSchema
 
 
 class CaseIn(_In):
@@ -53,11 +52,11 @@ class IncidentLinkIn(_In):
     incident_id: int
 
 
-class LocationIn(_In):
+class CaseLocationIn(_In):
     address: str = ""
     postcode: str = ""
-    lat: float | None = None
-    lon: float | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
     note: str = ""
 
 
@@ -85,13 +84,13 @@ class ContactIn(_In):
     person_id: int | None = Field(default=None, description="Which victim (default: the only one).")
 
 
-class ReviewIn(_In):
+class SupervisoryReviewIn(_In):
     tier: str = Field(description="sergeant | inspector | chief_inspector")
     decision: str
     at: dt.datetime | None = None
 
 
-class CloseIn(_In):
+class CaseCloseIn(_In):
     version: int
     reason: str = Field(description="A closure reason code (see the case page).")
     victim_told_on: dt.date | None = None
@@ -192,7 +191,7 @@ class ContactOut(Schema):
     summary: str
 
 
-class ReviewOut(Schema):
+class SupervisoryReviewOut(Schema):
     id: int
     tier: str
     at: dt.datetime
@@ -200,7 +199,7 @@ class ReviewOut(Schema):
     decision: str
 
 
-class DueOut(Schema):
+class CasesDueOut(Schema):
     as_of: dt.date
     policy_version: int
     due_soon_days: int

@@ -32,11 +32,11 @@ from beacon.core.models import User
 from beacon.incidents import selectors, services
 from beacon.incidents.models import InboxItem, Incident, IncidentPerson
 from beacon.incidents.schemas import (
-    CloseIn,
     CrimeDecisionIn,
     CrimeReviewOut,
     InboxItemOut,
     InboxOut,
+    IncidentCloseIn,
     IncidentIn,
     IncidentOut,
     IncidentStateOut,
@@ -408,7 +408,7 @@ def incidents_crime(request: HttpRequest, incident_id: int, payload: CrimeDecisi
 
 @router.post("{int:incident_id}/close", response=IncidentStateOut, summary="Close an incident")
 @require("incidents.update")
-def incidents_close(request: HttpRequest, incident_id: int, payload: CloseIn) -> dict[str, Any]:
+def incidents_close(request: HttpRequest, incident_id: int, payload: IncidentCloseIn) -> dict[str, Any]:
     """A closure code and a closing note are required. Send the `version` you loaded: 409 if
     someone changed it since (so of two closes sent together, one is refused)."""
     inc = services.close_incident(

@@ -14,28 +14,37 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict
 
+from beacon.core.api_input import InSchema, Latitude, Longitude
+
 
 def _blank_if_none(value: Any) -> Any:
     return "" if value is None else value
 
 
 # A text field that also accepts null (feeds often send null for "not given").
-Text = Annotated[str, BeforeValidator(_blank_if_none)]
+class _SaysNullable:
+    """The OpenAPI says what the validator does: null is accepted (and read as blank)."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"anyOf": [handler(core_schema), {"type": "null"}]}
 
 
-class _In(Schema):
-    model_config = ConfigDict(extra="forbid")
+Text = Annotated[str, BeforeValidator(_blank_if_none), _SaysNullable()]
+
+
+_In = InSchema
+MAX_PEOPLE = 50  # people on one incident (callers, victims, witnesses, subjects)
 
 
 # ---------------------------------------------------------------------------------------------
 # Taking a report (the call-taking form, other channels, the command-and-control feed)
 
 
-class LocationIn(_In):
+class IncidentLocationIn(_In):
     postcode: Text = ""
     address: Text = ""
-    lat: float | None = Field(default=None, description="WGS84 latitude; give both or neither.")
-    lon: float | None = None
+    lat: Latitude | None = Field(default=None, description="WGS84 latitude; give both or neither.")
+    lon: Longitude | None = None
 
 
 class PersonIn(_In):
@@ -56,7 +65,7 @@ class IncidentIn(_In):
     channel: str = Field(description="999, 101, online, email, letter, social, front_counter, patrol, …")
     received_at: dt.datetime | None = Field(default=None, description="Default: now.")
     occurred_at: dt.datetime | None = None
-    location: LocationIn = Field(default_factory=LocationIn)
+    location: IncidentLocationIn = Field(default_factory=IncidentLocationIn)
     is_asb: bool = True
     asb_category: Text = Field(default="", description="personal | nuisance | environmental (ASB only).")
     type_heading: Text = Field(default="", description="An ASB type heading's code (ASB only).")
@@ -64,7 +73,7 @@ class IncidentIn(_In):
     description: Text = ""
     answers: dict[str, Any] = Field(default_factory=dict, description="Screening answers by question key.")
     screening_version: int | None = Field(default=None, description="Default: the newest question set.")
-    people: list[PersonIn] = Field(default_factory=list)
+    people: list[PersonIn] = Field(default_factory=list, max_length=MAX_PEOPLE)
     response_grade: Text = Field(default="", description="Default: the grade the rules suggest.")
     grade_override_reason: Text = Field(default="", description="Required when overriding the suggestion.")
     crime_reference: Text = ""
@@ -202,7 +211,7 @@ class CrimeDecisionIn(_In):
     )
 
 
-class CloseIn(_In):
+class IncidentCloseIn(_In):
     version: int = Field(description="The incident's version you loaded.")
     closure_code: Text = ""
     closing_note: Text = ""
@@ -225,8 +234,8 @@ class LiveCheckIn(_In):
     email: Text = ""
     address: Text = ""
     postcode: Text = ""
-    lat: float | None = None
-    lon: float | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
 
 
 class LiveCheckOut(Schema):

@@ -11,6 +11,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from beacon.core.api_input import InSchema
+
 # ---------------------------------------------------------------------------------------------
 # Inspections
 
@@ -82,7 +84,7 @@ class PortfolioOut(Schema):
     plan_owner: str
 
 
-class FlagOut(Schema):
+class PlanFlagOut(Schema):
     code: str = Field(description="overdue | due_soon | stale | no_owner")
     label: str
     reason: str
@@ -125,7 +127,7 @@ class PlanItemOut(Schema):
     latest_update: UpdateOut | None = Field(
         description="The latest update dated on or before as_of; send its id as based_on_update_id."
     )
-    flags: list[FlagOut]
+    flags: list[PlanFlagOut]
 
 
 class AllocationOut(Schema):
@@ -165,7 +167,7 @@ class FindingDetailOut(FindingOut):
 # Request bodies
 
 
-class UpdateIn(Schema):
+class UpdateIn(InSchema):
     status: str = Field(description="red | amber | green | complete | na")
     text: str
     date: dt.date | None = Field(default=None, description="Defaults to today; may not be in the future.")
@@ -175,13 +177,13 @@ class UpdateIn(Schema):
     )
 
 
-class AllocationPatch(Schema):
+class AllocationPatch(InSchema):
     version: int = Field(description="The version you loaded; refused with 409 if it has changed since.")
     action_owner: str | None = None
     due_date: dt.date | None = Field(default=None, description="Send null to clear the due date.")
 
 
-class TransferIn(Schema):
+class TransferIn(InSchema):
     to_portfolio_id: int
     on: dt.date
     action_owner: str = ""

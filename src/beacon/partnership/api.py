@@ -23,6 +23,7 @@ from ninja.errors import HttpError
 from beacon.cases.models import Case
 from beacon.core import audit
 from beacon.core.api_auth import api_user, require
+from beacon.core.api_input import Latitude, Longitude
 from beacon.core.errors import ValidationFailed
 from beacon.core.models import User
 from beacon.partnership import selectors, services
@@ -737,8 +738,8 @@ def trigger_status(
 def trigger_location(
     request: HttpRequest,
     address: str = "",
-    lat: float | None = None,
-    lon: float | None = None,
+    lat: Latitude | None = None,
+    lon: Longitude | None = None,
     as_of: dt.date | None = None,
 ) -> dict[str, Any]:
     user = api_user(request)

@@ -9,11 +9,10 @@ import datetime as dt
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
+from beacon.core.api_input import InSchema
 
-class _In(Schema):
-    model_config = ConfigDict(extra="forbid")
+_In = InSchema
 
 
 class Problem(Schema):
@@ -348,20 +347,31 @@ class CaseReviewListOut(Schema):
 class PolicyIn(_In):
     """A new version of the case review policy: what is left out stays as in the current one."""
 
-    victim_incidents: int | None = Field(default=None, description="Incidents by one victim …")
-    victim_window_months: int | None = Field(default=None, description="… within this many months.")
-    location_incidents: int | None = Field(
-        default=None, description="Incidents about one place, each from a different reporter …"
+    victim_incidents: int | None = Field(
+        default=None, ge=1, le=10_000, description="Incidents by one victim …"
     )
-    location_window_months: int | None = Field(default=None, description="… within this many months.")
-    location_radius_m: int | None = Field(default=None, description="One place: within this many metres.")
+    victim_window_months: int | None = Field(
+        default=None, ge=1, le=10_000, description="… within this many months."
+    )
+    location_incidents: int | None = Field(
+        default=None,
+        ge=1,
+        le=10_000,
+        description="Incidents about one place, each from a different reporter …",
+    )
+    location_window_months: int | None = Field(
+        default=None, ge=1, le=10_000, description="… within this many months."
+    )
+    location_radius_m: int | None = Field(
+        default=None, ge=1, le=10_000, description="One place: within this many metres."
+    )
     asb_only: bool | None = None
     exclude_closure_codes: list[str] | None = Field(
         default=None, description="Incidents closed with these codes do not count."
     )
-    decision_working_days: int | None = None
-    response_working_days: int | None = None
-    holidays: list[str] | None = Field(
+    decision_working_days: int | None = Field(default=None, ge=1, le=10_000)
+    response_working_days: int | None = Field(default=None, ge=1, le=10_000)
+    holidays: list[dt.date] | None = Field(
         default=None, description="Bank holidays (YYYY-MM-DD) that are not working days: the whole list."
     )
     note: str = Field(default="", description="Why this change.")

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router
+from ninja import Query, Router
 from ninja import Status as WithStatus  # an HTTP status with a body
 from ninja.errors import HttpError
 
@@ -25,10 +25,10 @@ from beacon.core.errors import ValidationFailed
 from beacon.people import selectors, services
 from beacon.people.models import ContactRecord, Person, PersonFlag, ReviewPair
 from beacon.people.schemas import (
-    DecisionIn,
     EraseIn,
     FlagIn,
     LookupOut,
+    PairDecisionIn,
     PersonFlagOut,
     PersonOut,
     RecordOut,
@@ -118,7 +118,7 @@ def _pair_out(p: ReviewPair) -> dict[str, Any]:
 @require("people.lookup")
 def people_lookup(
     request: HttpRequest,
-    purpose: str,
+    purpose: str = Query(..., min_length=1, pattern=r"\S", description="Why you are looking."),
     forename: str = "",
     surname: str = "",
     dob: str = "",
@@ -175,7 +175,7 @@ def people_review_queue(request: HttpRequest, limit: int = 50, offset: int = 0) 
     summary="Decide a pair: the same person or different people (binds later runs)",
 )
 @require("people.review")
-def people_decide(request: HttpRequest, pair_id: int, payload: DecisionIn) -> dict[str, Any]:
+def people_decide(request: HttpRequest, pair_id: int, payload: PairDecisionIn) -> dict[str, Any]:
     """Send the `version` you loaded: 409, with what changed, if someone decided it since."""
     pair = get_or_404(ReviewPair.objects.all(), pair_id, "review pair")
     pair = services.decide_pair(
@@ -254,7 +254,11 @@ def people_add_flag(request: HttpRequest, person_id: int, payload: FlagIn) -> Wi
     summary="Everything held about a person, for a subject access request (administrators)",
 )
 @require("people.subject_access")
-def people_subject_access(request: HttpRequest, person_id: int, reason: str) -> dict[str, Any]:
+def people_subject_access(
+    request: HttpRequest,
+    person_id: int,
+    reason: str = Query(..., min_length=1, pattern=r"\S", description="The request's reference."),
+) -> dict[str, Any]:
     """`reason` is the request's reference; the read is logged with it."""
     why = _required(reason, "reason", "Give the subject access request reference.")
     person = get_or_404(Person.objects.all(), person_id, "person")

@@ -11,11 +11,13 @@ import datetime as dt
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from beacon.core.api_input import InSchema
+
 # ---------------------------------------------------------------------------------------------
 # Lookup
 
 
-class FlagOut(Schema):
+class LookupFlagOut(Schema):
     kind: str
     label: str
     reason: str
@@ -24,7 +26,7 @@ class FlagOut(Schema):
     review_on: dt.date | None
 
 
-class ContributionOut(Schema):
+class MatchContributionOut(Schema):
     field: str
     level: str = Field(description="How the field compared, e.g. “exact”, “close spelling”, “missing”.")
     weight: float = Field(description="Match weight points (log2 Bayes factor) the field added.")
@@ -41,8 +43,8 @@ class CandidateOut(Schema):
     best_record_id: int = Field(description="The person's record that matched best.")
     records: int = Field(description="How many of the person's records the search found.")
     why: list[str] = Field(description="Each field's contribution in words, e.g. “dob: exact +9.1”.")
-    contributions: list[ContributionOut]
-    flags: list[FlagOut]
+    contributions: list[MatchContributionOut]
+    flags: list[LookupFlagOut]
 
 
 class LookupOut(Schema):
@@ -94,7 +96,7 @@ class PersonOut(Schema):
     flags: list[PersonFlagOut] = Field(description="Open flags.")
 
 
-class FlagIn(Schema):
+class FlagIn(InSchema):
     kind: str = Field(description="A flag kind's code, e.g. “vulnerable”. Derived kinds are refused.")
     reason: str = Field(default="", description="Required for kinds that need one (vulnerable).")
     review_on: dt.date | None = Field(default=None, description="Today or later.")
@@ -122,7 +124,7 @@ class ReviewQueueOut(Schema):
     pairs: list[ReviewPairOut]
 
 
-class DecisionIn(Schema):
+class PairDecisionIn(InSchema):
     same: bool = Field(description="true: the same person (must link); false: different people.")
     note: str = ""
     version: int = Field(description="The pair's version you loaded.")
@@ -132,7 +134,7 @@ class DecisionIn(Schema):
 # Subject access and erasure
 
 
-class EraseIn(Schema):
+class EraseIn(InSchema):
     reason: str = Field(description="Why (e.g. the erasure request's reference). Kept with the tombstone.")
 
 

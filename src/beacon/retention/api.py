@@ -14,10 +14,11 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from beacon.core import retention as registry
 from beacon.core.api_auth import api_user, require
+from beacon.core.api_input import InSchema
 from beacon.core.errors import ValidationFailed
 from beacon.retention import selectors, services
 
@@ -51,21 +52,26 @@ class DueItemOut(Schema):
     kept_reason: str
 
 
-class DueOut(Schema):
+class RetentionDueOut(Schema):
     as_of: dt.date
     record_type: str
     total: int
     items: list[DueItemOut]
 
 
-class DecisionIn(Schema):
+def _record_types(schema: dict[str, Any]) -> None:
+    """The record types the domains registered (known once the apps are loaded)."""
+    schema["enum"] = sorted(registry.RECORD_TYPES)
+
+
+class RetentionDecisionIn(InSchema):
     decision: Literal["keep", "dispose"]
     ids: list[int] = Field(min_length=1, max_length=MAX_IDS, description=f"At most {MAX_IDS} record ids.")
     reason: str = Field(max_length=500, description="Why (required; written to the audit trail).")
     next_review_on: dt.date | None = Field(
         None, description="Keep only: the next review (default: the rule's)."
     )
-    record_type: str = Field("incident", max_length=40)
+    record_type: str = Field("incident", max_length=40, json_schema_extra=_record_types)
 
 
 class DecidedOut(Schema):
@@ -90,22 +96,18 @@ def _record_type(value: str) -> str:
     return value
 
 
-@router.get("due", response={200: DueOut, **ERRORS}, summary="Records due for review as at a date")
+@router.get("due", response={200: RetentionDueOut, **ERRORS}, summary="Records due for review as at a date")
 @require("retention.review")
 def retention_due(
     request: HttpRequest,
     as_of: dt.date | None = None,
     record_type: str = "incident",
-    limit: int = 100,
-    offset: int = 0,
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
     """Records of the caller's areas whose review date is on or before `as_of` (default today),
     soonest first. 422 for a date that is not YYYY-MM-DD, an unknown record type, a limit outside
     1–1000 or a negative offset."""
-    if not 1 <= limit <= 1000:
-        raise ValidationFailed.one("From 1 to 1000.", "limit")
-    if not 0 <= offset <= 2**63 - 1:
-        raise ValidationFailed.one("From 0.", "offset")
     day = as_of or timezone.localdate()
     items = selectors.due(day, _record_type(record_type), user=api_user(request))
     return {
@@ -118,7 +120,7 @@ def retention_due(
 
 @router.post("decisions", response={200: DecisionOut, **ERRORS}, summary="Keep or dispose of records due")
 @require("retention.review")
-def retention_decide(request: HttpRequest, payload: DecisionIn) -> dict[str, Any]:
+def retention_decide(request: HttpRequest, payload: RetentionDecisionIn) -> dict[str, Any]:
     """Keep (with the reason and the next review date) or dispose of records due for review today.
     All or nothing: one record that is not due, not in the caller's areas, or a missing reason
     answers 422 and nothing is written. Disposal removes the personal data in every domain and

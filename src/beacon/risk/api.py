@@ -29,10 +29,10 @@ from beacon.risk.schemas import (
     AssessmentIn,
     AssessmentListOut,
     AssessmentOut,
+    AssessmentReviewIn,
     DueListOut,
     InstrumentListOut,
     InstrumentOut,
-    ReviewIn,
     ScoreIn,
     ScoreOut,
     VersionOut,
@@ -266,7 +266,7 @@ def risk_assessment(request: HttpRequest, assessment_id: int, purpose: str = "")
     summary="A supervisor's review: agree, or change the level with a reason",
 )
 @require("risk.review")
-def risk_review(request: HttpRequest, assessment_id: int, payload: ReviewIn) -> dict[str, Any]:
+def risk_review(request: HttpRequest, assessment_id: int, payload: AssessmentReviewIn) -> dict[str, Any]:
     """Send the `version` you loaded: 409, with what changed, if someone changed it since. Raising the
     level to Medium or High opens (or raises) the victim's case."""
     user = api_user(request)

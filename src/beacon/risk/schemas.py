@@ -8,11 +8,14 @@ import datetime as dt
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+
+from beacon.core.api_input import InSchema, Latitude, Longitude
+
+# One question's answer: yes/no, a choice's code, a number or text (nothing nested).
+Answer = str | int | float | bool | None
 
 
-class _In(Schema):
-    model_config = ConfigDict(extra="forbid")
+_In = InSchema
 
 
 class VersionSummaryOut(Schema):
@@ -48,22 +51,22 @@ class VersionOut(Schema):
     published_at: dt.datetime | None
 
 
-class LocationIn(_In):
+class RiskLocationIn(_In):
     neighbourhood: str = Field(default="", description="A neighbourhood's code.")
     postcode: str = Field(
         default="", description="Placed in its neighbourhood, with active local priorities."
     )
-    lat: float | None = None
-    lon: float | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
 
 
 class ScoreIn(_In):
     instrument: str = Field(default="", description="NAME or NAME@VERSION; default: the instrument in use.")
-    answers: dict[str, Any]
-    location: LocationIn = Field(default_factory=LocationIn)
+    answers: dict[str, Answer]
+    location: RiskLocationIn = Field(default_factory=RiskLocationIn)
 
 
-class ContributionOut(Schema):
+class ScoreContributionOut(Schema):
     question: str = Field(description="The question's key, or location:WHEN for a location weight.")
     answer: Any
     points: int
@@ -74,7 +77,7 @@ class ScoreOut(Schema):
     version: int
     score: int
     level: str = Field(description="Standard | Medium | High")
-    contributions: list[ContributionOut]
+    contributions: list[ScoreContributionOut]
     location: dict[str, Any]
 
 
@@ -84,7 +87,7 @@ class AssessmentIn(_In):
     completed_as: str = Field(
         default="", description="attending | investigating: the capacity you complete it in (required)."
     )
-    answers: dict[str, Any]
+    answers: dict[str, Answer]
     officer_note: str = ""
     instrument: str = Field(
         default="",
@@ -93,7 +96,7 @@ class AssessmentIn(_In):
     )
 
 
-class ReviewOut(Schema):
+class AssessmentReviewOut(Schema):
     decision: str = Field(description="agreed | changed")
     by: str
     at: dt.datetime
@@ -111,17 +114,17 @@ class AssessmentOut(Schema):
     person_id: int
     area: str | None
     neighbourhood: str | None
-    answers: dict[str, Any]
+    answers: dict[str, Answer]
     location: dict[str, Any]
     score: int
     level: str = Field(description="As scored: Standard | Medium | High")
     effective_level: str = Field(description="The supervisor's where they changed it, else as scored.")
-    contributions: list[ContributionOut]
+    contributions: list[ScoreContributionOut]
     completed_by: str
     completed_as: str
     completed_at: dt.datetime
     officer_note: str
-    review: ReviewOut | None
+    review: AssessmentReviewOut | None
 
 
 class AssessmentCreatedOut(AssessmentOut):
@@ -133,14 +136,14 @@ class AssessmentListOut(Schema):
     assessments: list[AssessmentOut]
 
 
-class ReviewIn(_In):
+class AssessmentReviewIn(_In):
     version: int = Field(description="The assessment's version you loaded.")
     decision: str = Field(description="agree | change")
     level: str = Field(default="", description="standard | medium | high (when changing).")
     reason: str = Field(default="", description="Required when changing the level.")
 
 
-class DueOut(Schema):
+class RiskDueOut(Schema):
     incident_id: int
     reference: str
     received_at: dt.datetime
@@ -153,4 +156,4 @@ class DueOut(Schema):
 
 class DueListOut(Schema):
     count: int
-    due: list[DueOut]
+    due: list[RiskDueOut]

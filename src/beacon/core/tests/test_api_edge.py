@@ -1,0 +1,194 @@
+"""The API's edge (beacon.core.api_input): the inputs a fuzzer found to give server errors, each
+pinned here. Every one gets a 4xx with the API's JSON body naming the field, and nothing is
+written; the OpenAPI says the same limits and lists the status codes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from beacon.core.models import User
+from beacon.core.roles import Role
+from beacon.core.services import create_api_token
+from beacon.incidents.models import Incident
+from beacon.incidents.schemas import MAX_PEOPLE
+from beacon.incidents.tests.conftest import town  # noqa: F401  (the fixture: a small fictional town)
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+BEYOND_64_BITS = "1225999000000000000000000"
+
+
+@pytest.fixture
+def admin(client_for: Callable[..., Client]) -> Client:
+    return client_for(role=Role.ADMIN, all_areas=True)
+
+
+def fields(response: Any) -> list[str]:
+    assert response["Content-Type"].startswith("application/json"), response.content[:200]
+    return [e["field"] for e in response.json()["errors"]]
+
+
+def names(response: Any, field: str) -> bool:
+    """Whether an error names `field` (or a part of it: `people.0.surname`, `person.0`)."""
+    return any(f == field or f.startswith(field + ".") for f in fields(response))
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        (f"/cases/due?offset={BEYOND_64_BITS}", "offset"),
+        (f"/partnership/referrals?offset={BEYOND_64_BITS}", "offset"),
+        (f"/cases?page={BEYOND_64_BITS}", "page"),
+        (f"/partnership/trigger-status?person={BEYOND_64_BITS}", "person"),
+        ("/people/lookup?purpose=h%00x&surname=Lee", "purpose"),
+        ("/people/lookup?purpose=call&surname=Le%00e", "surname"),
+        ("/partnership/trigger-status/location?lat=51.5&lon=-1.79e308", "lon"),
+        ("/partnership/trigger-status/location?lat=999&lon=-1.2", "lat"),
+        ("/retention/due?as_of=6097-01-01", "as_of"),
+        ("/retention/due?as_of=0001-01-01", "as_of"),
+        ("/dashboard?as_of=0", "as_of"),  # pydantic alone reads 0 as 1 January 1970
+    ],
+)
+def test_hostile_query_values_get_422_naming_the_field(admin: Client, url: str, field: str) -> None:
+    r = admin.get(API + url)
+    assert r.status_code == 422, r.content
+    assert names(r, field), fields(r)
+
+
+def test_an_id_within_64_bits_that_matches_nothing_is_not_a_server_error(admin: Client) -> None:
+    r = admin.get(f"{API}/partnership/trigger-status?person=-1474051024335398")
+    assert r.status_code in (200, 404, 422), r.content
+    assert r["Content-Type"].startswith("application/json")
+    r = admin.get(f"{API}/cases/due?offset=9223372036854775807&limit=1000")
+    assert r.status_code == 200, r.content
+
+
+@pytest.mark.parametrize("path", ["/cases/-1", "/cases/abc", "/incidents/%0A/crime", "/no-such-thing"])
+def test_a_path_that_is_no_operation_gets_a_json_404(admin: Client, path: str) -> None:
+    r = admin.get(API + path)
+    assert r.status_code == 404
+    assert r.json()["errors"][0]["message"].startswith("No such API operation")
+
+
+def test_a_method_an_operation_does_not_have_gets_405_listing_those_it_has(admin: Client) -> None:
+    r = admin.put(f"{API}/cases/due")
+    assert r.status_code == 405
+    assert "GET" in r["Allow"] and "PUT" not in r["Allow"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Bodies
+
+
+@pytest.fixture
+def feed(make_user: Callable[..., User]) -> dict[str, str]:
+    _, key = create_api_token(make_user(Role.ADMIN, all_areas=True), name="feed")
+    return {"Authorization": f"Bearer {key}"}
+
+
+def incident(**overrides: Any) -> dict[str, Any]:
+    return {
+        "channel": "101",
+        "asb_category": "nuisance",
+        "type_heading": "rowdy-inconsiderate",
+        "description": "Youths kicking a ball against parked cars.",
+        "source_system": "storm",
+        "source_id": "2026-000123",
+        **overrides,
+    }
+
+
+def post_raw(body: str, headers: dict[str, str], path: str = "/incidents") -> Any:
+    return Client().post(API + path, body, content_type="application/json", headers=headers)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (json.dumps(incident(description="kicking\u0000a ball")), "description"),
+        # An unpaired surrogate can only arrive as a JSON escape.
+        (json.dumps(incident(description="x")).replace('"x"', '"\\ud800"'), "description"),
+        (json.dumps(incident(people=[{"role": "caller", "surname": "Le\u0000e"}])), "people.0.surname"),
+        (json.dumps(incident(description="x" * 10_001)), "description"),
+        (json.dumps(incident(received_at="6097-01-01T00:00:00Z")), "received_at"),
+        (json.dumps(incident(received_at=0)), "received_at"),
+        (json.dumps(incident(is_asb=0)), "is_asb"),
+        (json.dumps(incident(screening_version=987654)), "screening_version"),
+        (json.dumps(incident(screening_version=2**70)), "screening_version"),
+        (json.dumps(incident(location={"lat": 999, "lon": 0})), "location.lat"),
+        (json.dumps(incident(location={"lat": 51.5, "lon": -1.79e308})), "location.lon"),
+        (
+            json.dumps(
+                incident(people=[{"role": "witness", "surname": f"W{i}"} for i in range(MAX_PEOPLE + 1)])
+            ),
+            "people",
+        ),
+    ],
+)
+@pytest.mark.usefixtures("town")
+def test_hostile_incident_bodies_get_422_naming_the_field_and_nothing_is_saved(
+    feed: dict[str, str], body: str, field: str
+) -> None:
+    r = post_raw(body, feed)
+    assert r.status_code == 422, r.content
+    assert names(r, field), fields(r)
+    assert not Incident.objects.exists()
+
+
+def test_a_body_that_is_not_json_gets_400_in_json(feed: dict[str, str]) -> None:
+    r = post_raw("\x00{", feed)
+    assert r.status_code == 400
+    assert r.json()["errors"]
+
+
+@pytest.mark.usefixtures("town")
+def test_an_unknown_field_in_a_body_is_refused(feed: dict[str, str]) -> None:
+    r = post_raw(json.dumps(incident(colour="red")), feed)
+    assert r.status_code == 422
+    assert "colour" in fields(r)
+
+
+@pytest.mark.usefixtures("town")
+def test_a_whole_number_sent_as_7_0_is_accepted_as_json_allows(feed: dict[str, str]) -> None:
+    r = post_raw(json.dumps(incident(people=[{"role": "caller", "surname": "Okafor"}])), feed)
+    assert r.status_code == 201, r.content
+    incident_id = r.json()["id"]
+    version = float(r.json()["version"])
+    r = Client().post(
+        f"{API}/incidents/{incident_id}/close",
+        json.dumps({"version": version, "closure_code": "", "closing_note": ""}),
+        content_type="application/json",
+        headers=feed,
+    )
+    assert "version" not in fields(r)
+
+
+# ---------------------------------------------------------------------------------------------
+# What the OpenAPI says
+
+
+def test_the_openapi_documents_every_status_and_the_edges_limits(admin: Client) -> None:
+    schema = admin.get(f"{API}/openapi.json").json()
+    for path, item in schema["paths"].items():
+        for method, op in item.items():
+            codes = set(op["responses"])
+            assert {"401", "403", "429"} <= codes, (method, path)
+            if op.get("parameters") or op.get("requestBody"):
+                assert {"404", "422"} <= codes, (method, path)
+            if op.get("requestBody"):
+                assert {"400", "413"} <= codes, (method, path)
+    incident_in = schema["components"]["schemas"]["IncidentIn"]
+    assert incident_in["additionalProperties"] is False
+    assert incident_in["properties"]["people"]["maxItems"] == MAX_PEOPLE
+    lat = schema["components"]["schemas"]["IncidentLocationIn"]["properties"]["lat"]["anyOf"][0]
+    assert (lat["minimum"], lat["maximum"]) == (-90, 90)
+    offset = next(
+        p for p in schema["paths"]["/api/v1/cases/due"]["get"]["parameters"] if p["name"] == "offset"
+    )
+    assert offset["schema"]["maximum"] == 2**63 - 1
