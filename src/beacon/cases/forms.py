@@ -393,3 +393,20 @@ class StandardsForm(GovukForm):
             if not name.startswith("risk_"):
                 out[name] = d[f"w__{name}"]
         return out
+
+
+def edit_form_for(action: Action, area_id: int) -> ActionForm:
+    """The form to edit one action of a plan, holding what is saved now (and its version)."""
+    return ActionForm(
+        prefix=f"a{action.pk}",
+        area_id=area_id,
+        initial={
+            "version": action.version,
+            "text": action.text,
+            "owner": action.owner_id,
+            "owner_label": action.owner_label,
+            "due_on": action.due_on,
+            "status": action.status,
+            "outcome": action.outcome,
+        },
+    )

@@ -10,10 +10,8 @@ from ninja import Field, Schema
 
 from beacon.core.api_input import InSchema, Latitude, Longitude
 
-_In = InSchema
 
-
-class CaseIn(_In):
+class CaseIn(InSchema):
     risk_level: str = Field(description="standard | medium | high")
     title: str = ""
     summary: str = ""
@@ -27,7 +25,7 @@ class CaseIn(_In):
     reason: str = ""
 
 
-class CaseUpdateIn(_In):
+class CaseUpdateIn(InSchema):
     version: int = Field(description="The version you loaded: 409, with what changed, if it moved on.")
     title: str | None = None
     summary: str | None = None
@@ -36,23 +34,23 @@ class CaseUpdateIn(_In):
     neighbourhood_id: int | None = None
 
 
-class LevelIn(_In):
+class LevelIn(InSchema):
     version: int
     risk_level: str
     reason: str
 
 
-class PartyIn(_In):
+class PartyIn(InSchema):
     person_id: int
     role: str = Field(description="victim | perpetrator")
     note: str = ""
 
 
-class IncidentLinkIn(_In):
+class IncidentLinkIn(InSchema):
     incident_id: int
 
 
-class CaseLocationIn(_In):
+class CaseLocationIn(InSchema):
     address: str = ""
     postcode: str = ""
     lat: Latitude | None = None
@@ -60,14 +58,14 @@ class CaseLocationIn(_In):
     note: str = ""
 
 
-class ActionIn(_In):
+class ActionIn(InSchema):
     text: str
     owner_id: int | None = Field(default=None, description="Default: you (unless owner_label names someone).")
     owner_label: str = ""
     due_on: dt.date | None = None
 
 
-class ActionUpdateIn(_In):
+class ActionUpdateIn(InSchema):
     version: int
     text: str | None = None
     owner_id: int | None = None
@@ -77,20 +75,20 @@ class ActionUpdateIn(_In):
     outcome: str | None = None
 
 
-class ContactIn(_In):
+class ContactIn(InSchema):
     method: str = Field(description="visit | phone | email | letter | text | other")
     summary: str = Field(description="What was said.")
     at: dt.datetime | None = Field(default=None, description="Default: now.")
     person_id: int | None = Field(default=None, description="Which victim (default: the only one).")
 
 
-class SupervisoryReviewIn(_In):
+class SupervisoryReviewIn(InSchema):
     tier: str = Field(description="sergeant | inspector | chief_inspector")
     decision: str
     at: dt.datetime | None = None
 
 
-class CaseCloseIn(_In):
+class CaseCloseIn(InSchema):
     version: int
     reason: str = Field(description="A closure reason code (see the case page).")
     victim_told_on: dt.date | None = None
@@ -98,7 +96,7 @@ class CaseCloseIn(_In):
     note: str = ""
 
 
-class ReopenIn(_In):
+class ReopenIn(InSchema):
     version: int
     reason: str
 

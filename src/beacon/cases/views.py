@@ -34,6 +34,7 @@ from beacon.cases.forms import (
     PeopleSearchForm,
     ReopenForm,
     ReviewForm,
+    edit_form_for,
     form_problems,
 )
 from beacon.cases.models import Case, CaseParty
@@ -244,8 +245,6 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     case = load(request, pk)
     editing = request.GET.get("edit_action", "")
     if editing.isdigit() and request.user.can("cases.manage"):
-        from beacon.cases.views_plan import edit_form_for
-
         action = next((a for a in case.actions.all() if a.pk == int(editing)), None)
         if action is not None:
             return render_detail(

@@ -24,6 +24,7 @@ from beacon.cases.forms import (
     ReviewForm,
     StandardsForm,
     SupervisorFilterForm,
+    edit_form_for,
     form_problems,
 )
 from beacon.cases.models import Action, StandardsPolicy
@@ -87,22 +88,6 @@ def add_action(request: AuthedRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Action added.")
             return _section(request, pk, "cases/_actions.html", "actions")
     return _section(request, pk, "cases/_actions.html", "actions", status=400, action_form=form)
-
-
-def edit_form_for(action: Action, area_id: int) -> ActionForm:
-    return ActionForm(
-        prefix=f"a{action.pk}",
-        area_id=area_id,
-        initial={
-            "version": action.version,
-            "text": action.text,
-            "owner": action.owner_id,
-            "owner_label": action.owner_label,
-            "due_on": action.due_on,
-            "status": action.status,
-            "outcome": action.outcome,
-        },
-    )
 
 
 @capability_required("cases.manage")

@@ -32,7 +32,6 @@ class _SaysNullable:
 Text = Annotated[str, BeforeValidator(_blank_if_none), _SaysNullable()]
 
 
-_In = InSchema
 MAX_PEOPLE = 50  # people on one incident (callers, victims, witnesses, subjects)
 
 
@@ -40,14 +39,14 @@ MAX_PEOPLE = 50  # people on one incident (callers, victims, witnesses, subjects
 # Taking a report (the call-taking form, other channels, the command-and-control feed)
 
 
-class IncidentLocationIn(_In):
+class IncidentLocationIn(InSchema):
     postcode: Text = ""
     address: Text = ""
     lat: Latitude | None = Field(default=None, description="WGS84 latitude; give both or neither.")
     lon: Longitude | None = None
 
 
-class PersonIn(_In):
+class PersonIn(InSchema):
     role: str = Field(description="caller | victim | witness | subject")
     forename: Text = ""
     surname: Text = ""
@@ -61,7 +60,7 @@ class PersonIn(_In):
     )
 
 
-class IncidentIn(_In):
+class IncidentIn(InSchema):
     channel: str = Field(description="999, 101, online, email, letter, social, front_counter, patrol, …")
     received_at: dt.datetime | None = Field(default=None, description="Default: now.")
     occurred_at: dt.datetime | None = None
@@ -203,7 +202,7 @@ class IncidentStateOut(Schema):
     updated_at: dt.datetime
 
 
-class CrimeDecisionIn(_In):
+class CrimeDecisionIn(InSchema):
     version: int = Field(description="The incident's version you loaded.")
     crime_reference: Text = ""
     no_crime_reason: Text = Field(
@@ -211,13 +210,13 @@ class CrimeDecisionIn(_In):
     )
 
 
-class IncidentCloseIn(_In):
+class IncidentCloseIn(InSchema):
     version: int = Field(description="The incident's version you loaded.")
     closure_code: Text = ""
     closing_note: Text = ""
 
 
-class SupervisionIn(_In):
+class SupervisionIn(InSchema):
     note: Text = ""
 
 
@@ -225,7 +224,7 @@ class SupervisionIn(_In):
 # The live check while a call is taken (POST: personal details never sit in URLs or logs)
 
 
-class LiveCheckIn(_In):
+class LiveCheckIn(InSchema):
     name: Text = Field(default="", description="A full name ('Margaret Whitfield' or 'Whitfield, Margaret').")
     forename: Text = ""
     surname: Text = ""

@@ -12,8 +12,6 @@ from ninja import Field, Schema
 
 from beacon.core.api_input import InSchema
 
-_In = InSchema
-
 
 class Problem(Schema):
     field: str
@@ -24,7 +22,7 @@ class Problem(Schema):
 # Referrals
 
 
-class ReferralIn(_In):
+class ReferralIn(InSchema):
     agency: str = Field(description="The partner agency's code, e.g. council, housing, health.")
     case_id: int | None = Field(default=None, description="The case referred (or give person_id).")
     person_id: int | None = Field(default=None, description="The person referred (on the case, if both).")
@@ -47,14 +45,14 @@ class ReferralIn(_In):
     legal_basis_detail: str = ""
 
 
-class ResponseIn(_In):
+class ResponseIn(InSchema):
     version: int
     response: str = Field(description="accepted | declined | more_information")
     responded_on: dt.date
     note: str = ""
 
 
-class OutcomeIn(_In):
+class OutcomeIn(InSchema):
     version: int
     outcome: str
     outcome_on: dt.date
@@ -100,7 +98,7 @@ class ReferralListOut(Schema):
 # Action groups
 
 
-class GroupIn(_In):
+class GroupIn(InSchema):
     name: str
     kind: str = Field(default="asbag", description="asbag | case_conference")
     area_id: int
@@ -117,32 +115,32 @@ class GroupOut(Schema):
     agencies: list[str]
 
 
-class MeetingIn(_In):
+class MeetingIn(InSchema):
     scheduled_for: dt.datetime
     venue: str = ""
     chair: str = ""
     agencies: list[str] | None = Field(default=None, description="Invited agencies (default: the group's).")
 
 
-class VersionIn(_In):
+class VersionIn(InSchema):
     version: int | None = None
 
 
-class MinutesIn(_In):
+class MinutesIn(InSchema):
     version: int
     minutes: str
 
 
-class NotesIn(_In):
+class NotesIn(InSchema):
     version: int = Field(description="The meeting's version you loaded (409 if it changed since).")
     notes: str = Field(description="General minutes: apologies, matters arising. Replaces what is held.")
 
 
-class CancelIn(_In):
+class CancelIn(InSchema):
     version: int = Field(description="The meeting's version you loaded (409 if it changed since).")
 
 
-class AttendeeIn(_In):
+class AttendeeIn(InSchema):
     attendee_id: int | None = Field(
         default=None, description="An existing row to change (or remove); leave out to add an agency."
     )
@@ -154,15 +152,15 @@ class AttendeeIn(_In):
     remove: bool = Field(default=False, description="Remove this invitation.")
 
 
-class AttendanceIn(_In):
+class AttendanceIn(InSchema):
     attendees: list[AttendeeIn] = Field(description="Rows to change, add or remove; others are kept.")
 
 
-class AgendaCaseIn(_In):
+class AgendaCaseIn(InSchema):
     case_id: int = Field(description="An open case in the group's area.")
 
 
-class TaskIn(_In):
+class TaskIn(InSchema):
     text: str
     owner_id: int | None = Field(default=None, description="A police user …")
     owner_label: str = Field(default="", description="… or a named person …")
@@ -220,7 +218,7 @@ class MeetingOut(Schema):
 # Tools and powers
 
 
-class PowerIn(_In):
+class PowerIn(InSchema):
     kind: str = Field(
         description="warning, abc, cpw, cpn, civil-injunction, cbo, dispersal, closure-notice, …"
     )
@@ -236,7 +234,7 @@ class PowerIn(_In):
     terms: str = ""
 
 
-class PowerUpdateIn(_In):
+class PowerUpdateIn(InSchema):
     version: int
     expires_on: dt.date | None = None
     clear_expiry: bool = False
@@ -245,7 +243,7 @@ class PowerUpdateIn(_In):
     outcome_on: dt.date | None = None
 
 
-class BreachIn(_In):
+class BreachIn(InSchema):
     occurred_on: dt.date
     description: str
     action_taken: str = ""
@@ -283,7 +281,7 @@ class PowerOut(Schema):
 # ASB case reviews
 
 
-class CaseReviewIn(_In):
+class CaseReviewIn(InSchema):
     route: str = Field(default="application", description="application | threshold")
     applicant_id: int | None = None
     applicant_name: str = ""
@@ -296,14 +294,14 @@ class CaseReviewIn(_In):
     summary: str = ""
 
 
-class DecisionIn(_In):
+class DecisionIn(InSchema):
     version: int
     threshold_met: bool
     decision_on: dt.date
     note: str
 
 
-class ReviewOutcomeIn(_In):
+class ReviewOutcomeIn(InSchema):
     version: int
     review_held_on: dt.date
     outcome: str
@@ -344,7 +342,7 @@ class CaseReviewListOut(Schema):
     reviews: list[CaseReviewOut]
 
 
-class PolicyIn(_In):
+class PolicyIn(InSchema):
     """A new version of the case review policy: what is left out stays as in the current one."""
 
     victim_incidents: int | None = Field(

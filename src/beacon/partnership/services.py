@@ -10,7 +10,6 @@ were based on and are refused (EditConflict) when someone saved it since.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +31,7 @@ from beacon.partnership.models import (
     Referral,
     SharedItem,
 )
+from beacon.partnership.numbering import next_reference, pending_reference
 from beacon.partnership.selectors import agency_for, latest_records
 from beacon.people.models import Person
 
@@ -177,14 +177,6 @@ def shared_snapshot(case: Case | None, person: Person | None, items: list[str]) 
     if person is not None and SharedItem.PERSON in items:
         out["person"] = _person_details(person.pk, records)
     return out
-
-
-def pending_reference() -> str:
-    return f"pending-{uuid.uuid4().hex[:22]}"  # unique and within the 30 characters
-
-
-def next_reference(obj: Any, prefix: str) -> str:
-    return f"{prefix}-{timezone.localdate():%Y}-{obj.pk:06d}"
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from beacon.core.errors import PermissionRefused, Problem, ValidationFailed
 from beacon.core.models import Area, User
 from beacon.partnership import triggers
 from beacon.partnership.models import CaseReview, CaseReviewPolicy
+from beacon.partnership.numbering import next_reference, pending_reference
 from beacon.partnership.workdays import add_working_days, holiday_set
 from beacon.people.models import Person
 from beacon.people.normalise import address_key
@@ -128,7 +129,6 @@ def open_case_review(actor: User, data: CaseReviewInput) -> CaseReview:
         raise ValidationFailed.one(
             "The threshold is not met for this person or place: open the review as an application.", "route"
         )
-    from beacon.partnership.services import next_reference, pending_reference
 
     review = CaseReview.objects.create(
         reference=pending_reference(),

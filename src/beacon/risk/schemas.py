@@ -15,9 +15,6 @@ from beacon.core.api_input import InSchema, Latitude, Longitude
 Answer = str | int | float | bool | None
 
 
-_In = InSchema
-
-
 class VersionSummaryOut(Schema):
     version: int
     status: str = Field(description="draft | published | retired")
@@ -51,7 +48,7 @@ class VersionOut(Schema):
     published_at: dt.datetime | None
 
 
-class RiskLocationIn(_In):
+class RiskLocationIn(InSchema):
     neighbourhood: str = Field(default="", description="A neighbourhood's code.")
     postcode: str = Field(
         default="", description="Placed in its neighbourhood, with active local priorities."
@@ -60,7 +57,7 @@ class RiskLocationIn(_In):
     lon: Longitude | None = None
 
 
-class ScoreIn(_In):
+class ScoreIn(InSchema):
     instrument: str = Field(default="", description="NAME or NAME@VERSION; default: the instrument in use.")
     answers: dict[str, Answer]
     location: RiskLocationIn = Field(default_factory=RiskLocationIn)
@@ -81,7 +78,7 @@ class ScoreOut(Schema):
     location: dict[str, Any]
 
 
-class AssessmentIn(_In):
+class AssessmentIn(InSchema):
     incident_id: int
     person_id: int = Field(description="The victim: a caller or victim on the incident.")
     completed_as: str = Field(
@@ -136,7 +133,7 @@ class AssessmentListOut(Schema):
     assessments: list[AssessmentOut]
 
 
-class AssessmentReviewIn(_In):
+class AssessmentReviewIn(InSchema):
     version: int = Field(description="The assessment's version you loaded.")
     decision: str = Field(description="agree | change")
     level: str = Field(default="", description="standard | medium | high (when changing).")

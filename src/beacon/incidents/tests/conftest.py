@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from beacon.core.models import Area, Force
+from beacon.core.models import Area, Force, User
+from beacon.core.roles import Role
+from beacon.core.services import create_api_token
 from beacon.geography.geometry import check_polygon
 from beacon.geography.models import LocalPriority, Neighbourhood, PostcodeLocation
 
@@ -73,3 +76,10 @@ def town(db: None) -> dict[str, Any]:
         "outside": (51.5, -0.12),
         "postcode_in_docks": "LE1 5WW",
     }
+
+
+@pytest.fixture
+def feed(make_user: Callable[..., User]) -> dict[str, str]:
+    """The headers of a control-room feed: an administrator's bearer token."""
+    _, key = create_api_token(make_user(Role.ADMIN, all_areas=True), name="feed")
+    return {"Authorization": f"Bearer {key}"}

@@ -21,3 +21,16 @@ def report(**overrides: Any) -> IncidentInput:
     }
     values.update(overrides)
     return IncidentInput(**values)
+
+
+def feed_message(**overrides: Any) -> dict[str, Any]:
+    """The JSON body a control-room feed posts to /api/v1/incidents; override any field."""
+    return {
+        "channel": "101",
+        "asb_category": "nuisance",
+        "type_heading": "rowdy-inconsiderate",
+        "description": "Youths kicking a ball against parked cars.",
+        "source_system": "storm",
+        "source_id": "2026-000123",
+        **overrides,
+    }

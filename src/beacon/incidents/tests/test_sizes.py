@@ -14,9 +14,9 @@ from django.test import Client
 from beacon.core.errors import ValidationFailed
 from beacon.core.models import User
 from beacon.core.roles import Role
-from beacon.core.services import create_api_token
 from beacon.incidents.importer import POLICE_UK_COLUMNS, import_incidents
 from beacon.incidents.models import FeedMessage, Incident, IncidentPerson
+from beacon.incidents.tests.factories import feed_message
 from beacon.incidents.tests.test_import import BEACON_HEADER, beacon_row, police_row, write_csv
 from beacon.people.models import ContactRecord, Person
 
@@ -24,24 +24,6 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1/incidents"
 LONG_SURNAME = "Wolfeschlegelsteinhausenbergerdorff"  # its Metaphone code has 21 letters
-
-
-@pytest.fixture
-def feed(make_user: Callable[..., User]) -> dict[str, str]:
-    _, key = create_api_token(make_user(Role.ADMIN, all_areas=True), name="feed")
-    return {"Authorization": f"Bearer {key}"}
-
-
-def asb(**overrides: Any) -> dict[str, Any]:
-    return {
-        "channel": "101",
-        "asb_category": "nuisance",
-        "type_heading": "rowdy-inconsiderate",
-        "description": "Youths kicking a ball against parked cars.",
-        "source_system": "storm",
-        "source_id": "2026-000123",
-        **overrides,
-    }
 
 
 def send(body: dict[str, Any], headers: dict[str, str]) -> Any:
@@ -64,7 +46,7 @@ def test_a_long_one_word_surname_is_recorded_and_found_again(
     town: dict[str, Any], feed: dict[str, str]
 ) -> None:
     person = {"role": "victim", "forename": "Hubert", "surname": LONG_SURNAME, "phone": "07700 900123"}
-    r = send(asb(people=[person]), feed)
+    r = send(feed_message(people=[person]), feed)
     assert r.status_code == 201, r.content
     record = IncidentPerson.objects.get().record
     assert record.given_surname == LONG_SURNAME
@@ -75,10 +57,11 @@ def test_a_name_of_200_characters_is_kept_and_a_longer_one_refused_naming_it(
     town: dict[str, Any], feed: dict[str, str]
 ) -> None:
     longest = "Ab" * 100
-    ok = send(asb(people=[{"role": "victim", "forename": "Jo", "surname": longest}]), feed)
+    ok = send(feed_message(people=[{"role": "victim", "forename": "Jo", "surname": longest}]), feed)
     assert ok.status_code == 201, ok.content
     assert IncidentPerson.objects.get().record.given_surname == longest
-    too_long = asb(source_id="2", people=[{"role": "victim", "forename": "Jo" * 101, "surname": "Smith"}])
+    victim = {"role": "victim", "forename": "Jo" * 101, "surname": "Smith"}
+    too_long = feed_message(source_id="2", people=[victim])
     r = send(too_long, feed)
     assert r.status_code == 422, r.content
     assert fields(r) == ["people[0].forename"]
@@ -92,12 +75,12 @@ def test_a_name_of_200_characters_is_kept_and_a_longer_one_refused_naming_it(
 
 def test_long_control_room_numbers_are_accepted(town: dict[str, Any], feed: dict[str, str]) -> None:
     system, number = "s" * 100, "CAD/" + "9" * 196
-    r = send(asb(source_system=system, source_id=number), feed)
+    r = send(feed_message(source_system=system, source_id=number), feed)
     assert r.status_code == 201, r.content
     inc = Incident.objects.get()
     assert (inc.source_system, inc.source_id) == (system, number)
     assert FeedMessage.objects.get().source_id == number
-    assert send(asb(source_system=system, source_id=number), feed).json()["outcome"] == "unchanged"
+    assert send(feed_message(source_system=system, source_id=number), feed).json()["outcome"] == "unchanged"
 
 
 @pytest.mark.parametrize(
@@ -114,7 +97,7 @@ def test_long_control_room_numbers_are_accepted(town: dict[str, Any], feed: dict
 def test_feed_values_too_long_or_too_early_are_refused_naming_the_field(
     town: dict[str, Any], feed: dict[str, str], overrides: dict[str, Any], field: str
 ) -> None:
-    r = send(asb(**overrides), feed)
+    r = send(feed_message(**overrides), feed)
     assert r.status_code == 422, r.content
     assert field in fields(r)
     assert nothing_written()
@@ -122,7 +105,7 @@ def test_feed_values_too_long_or_too_early_are_refused_naming_the_field(
 
 def test_a_time_received_in_the_future_is_still_refused(town: dict[str, Any], feed: dict[str, str]) -> None:
     later = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).isoformat()
-    r = send(asb(received_at=later), feed)
+    r = send(feed_message(received_at=later), feed)
     assert r.status_code == 422 and fields(r) == ["received_at"]
 
 
@@ -130,7 +113,7 @@ def test_a_historic_postcode_longer_than_its_column_is_refused(
     town: dict[str, Any], feed: dict[str, str]
 ) -> None:
     # Historic reports skip the postcode check (old data), but not the column's width.
-    body = asb(channel="historic", location={"postcode": "P" * 21})
+    body = feed_message(channel="historic", location={"postcode": "P" * 21})
     r = send(body, feed)
     assert r.status_code == 422, r.content
     assert any(f.endswith("postcode") for f in fields(r))
@@ -141,7 +124,7 @@ def test_an_address_with_many_numbers_gets_a_key_that_fits(
     town: dict[str, Any], feed: dict[str, str]
 ) -> None:
     address = " ".join(str(n) for n in range(1, 80)) + " Acacia Avenue"  # 280 characters
-    r = send(asb(location={"address": address}), feed)
+    r = send(feed_message(location={"address": address}), feed)
     assert r.status_code == 201, r.content
     inc = Incident.objects.get()
     assert inc.address == address and 0 < len(inc.address_key) <= 120
