@@ -209,6 +209,11 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves from finders
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Beacon stores no uploaded files (imports are read and discarded). Media settings are still set,
+# under a prefix of their own: with MEDIA_URL empty, Django's test live server would try every path
+# as a file under the working directory (serving files from it, and failing on a long path).
+MEDIA_URL = "/media/"
+MEDIA_ROOT = PROJECT_DIR / "var" / "media"
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "beacon@force.example")
