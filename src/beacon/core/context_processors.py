@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("incidents.create", "New report", reverse("incidents:new")),
             ("incidents.view", "Incidents", reverse("incidents:list")),
             ("incidents.inbox", "Inbox", reverse("incidents:inbox")),
+            ("incidents.triage", "Triage", reverse("incidents:triage")),
             ("incidents.crime_review", "Crime review", reverse("incidents:crime_review")),
             ("cases.view", "Cases", reverse("cases:list")),
             ("cases.supervise", "Supervisor's list", reverse("cases:supervisor")),

@@ -70,6 +70,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "incidents.import": frozenset({R.ANALYST, R.ADMIN}),
     "incidents.inbox": frozenset({R.OFFICER, R.SUPERVISOR}),  # see and acknowledge a team's inbox
     "incidents.supervise": frozenset({R.SUPERVISOR}),
+    # place ASB incidents no team was told of (the force's triage inbox)
+    "incidents.triage": frozenset({R.CALL_HANDLER, R.SUPERVISOR}),
     "incidents.crime_review": frozenset({R.SUPERVISOR, R.PERFORMANCE, R.ADMIN}),  # crime registrar
     "incidents.configure": frozenset({R.ADMIN}),  # screening questions, grading rules, reference lists
     # Risk assessment (personal data: every read is logged)

@@ -30,7 +30,7 @@ from beacon.core.api_auth import api_user, require
 from beacon.core.errors import Problem, ValidationFailed
 from beacon.core.models import User
 from beacon.incidents import selectors, services
-from beacon.incidents.models import InboxItem, Incident, IncidentPerson
+from beacon.incidents.models import InboxItem, Incident, IncidentPerson, TriageItem
 from beacon.incidents.schemas import (
     CrimeDecisionIn,
     CrimeReviewOut,
@@ -45,6 +45,10 @@ from beacon.incidents.schemas import (
     LiveCheckOut,
     SupervisionIn,
     SupervisionOut,
+    TriageItemOut,
+    TriageNoTeamIn,
+    TriageOut,
+    TriagePlaceIn,
 )
 from beacon.incidents.services import IncidentInput, PersonInput
 from beacon.people.features import RAW_FIELDS
@@ -274,9 +278,12 @@ def incidents_inbox(
     limit: int = 100,
     offset: int = 0,
 ) -> dict[str, Any]:
-    """Items in the caller's areas, oldest first; `neighbourhood` (repeatable) narrows to teams;
-    `open_only=false` includes acknowledged items. The incidents listed are written to the access
-    log. `limit` is at most 500."""
+    """Items in the caller's areas, most urgent first (the response grade's target time, then the
+    vulnerable, repeat, hate, crime and local-priority flags, then the longest waiting since the
+    incident was received); `neighbourhood` (repeatable) narrows to teams; `open_only=true` (the
+    default) lists only items waiting: not acknowledged and the incident still open;
+    `open_only=false` includes acknowledged items and closed incidents. The incidents listed are
+    written to the access log. `limit` is at most 500."""
     user = api_user(request)
     qs = selectors.inbox(user, neighbourhood or None, open_only=open_only)
     start = max(0, offset)
@@ -291,6 +298,81 @@ def incidents_inbox(
         "count": qs.count(),
         "items": [_item(i) for i in items],
     }
+
+
+def _triage_item(i: TriageItem) -> dict[str, Any]:
+    return {
+        "id": i.pk,
+        "incident": _summary(i.incident),
+        "reason": i.reason,
+        "placed_at": i.placed_at,
+        "resolved_at": i.resolved_at,
+        "resolved_by": i.resolved_by.get_username() if i.resolved_by else None,
+        "outcome": i.outcome,
+        "note": i.note,
+    }
+
+
+@router.get(
+    "triage", response=TriageOut, summary="The force's triage inbox: ASB incidents no team could be told of"
+)
+@require("incidents.triage")
+def incidents_triage(
+    request: HttpRequest, open_only: bool = True, limit: int = 100, offset: int = 0
+) -> dict[str, Any]:
+    """ASB incidents that could not be placed in a neighbourhood, most urgent first (as the
+    inbox); `open_only=false` includes those already placed or taken out of triage. The incidents
+    listed are written to the access log. `limit` is at most 500."""
+    user = api_user(request)
+    qs = selectors.triage(user, open_only=open_only)
+    start = max(0, offset)
+    items = list(qs[start : start + max(1, min(limit, LIST_MAX))])
+    if items:
+        audit.record_reads(user, [i.incident for i in items], reason="triage inbox")
+    return {"count": qs.count(), "items": [_triage_item(i) for i in items]}
+
+
+def _open_triage(user: User, item_id: int) -> TriageItem:
+    item = selectors.triage(user, open_only=False).filter(pk=item_id).first()
+    if item is None:
+        raise HttpError(404, f"No triage item {item_id} in your areas.")
+    return item
+
+
+@router.post(
+    "triage/{int:item_id}/place", response=TriageItemOut, summary="Place an incident waiting in triage"
+)
+@require("incidents.triage")
+def incidents_triage_place(request: HttpRequest, item_id: int, payload: TriagePlaceIn) -> dict[str, Any]:
+    """Give the location (postcode, address, or both lat and lon): 422 naming the field when it
+    still places the incident in no neighbourhood or the item was already dealt with; 409 if the
+    incident changed since the `version` you loaded. Placed, its neighbourhood team is told."""
+    user = api_user(request)
+    item = _open_triage(user, item_id)
+    services.place_from_triage(
+        user,
+        item,
+        version=payload.version,
+        postcode=payload.postcode,
+        address=payload.address,
+        lat=payload.lat,
+        lon=payload.lon,
+    )
+    return _triage_item(selectors.triage(user, open_only=False).get(pk=item_id))
+
+
+@router.post(
+    "triage/{int:item_id}/no-team",
+    response=TriageItemOut,
+    summary="Say why no team takes an incident in triage",
+)
+@require("incidents.triage")
+def incidents_triage_no_team(request: HttpRequest, item_id: int, payload: TriageNoTeamIn) -> dict[str, Any]:
+    """The reason is required (422 naming `note` without one, or when the item was already dealt
+    with)."""
+    user = api_user(request)
+    services.no_team_from_triage(user, _open_triage(user, item_id), note=payload.note)
+    return _triage_item(selectors.triage(user, open_only=False).get(pk=item_id))
 
 
 @router.get(

@@ -373,8 +373,6 @@ class IntakeForm(GovukForm):
                 return "caller_person" if prefix == "p0" else None
             name = f"{prefix}_{sub or 'forename'}"
             return name if name in self.fields else None
-        if f in ("lon",):
-            return "lat"
         return f if f in self.fields else None
 
     def add_service_problems(self, problems: Iterable[Problem], person_prefixes: list[str]) -> None:
@@ -439,4 +437,34 @@ class ListFilterForm(GovukForm):
     flag = forms.ChoiceField(label="Flag", choices=FLAG_CHOICES, required=False)
     status = forms.ChoiceField(
         label="Status", choices=[("", "Any"), ("open", "Open"), ("closed", "Closed")], required=False
+    )
+
+
+class TriagePlaceForm(GovukForm):
+    """Where an incident in triage is: what the caller can now say, or what the map shows."""
+
+    postcode = forms.CharField(label="Postcode", max_length=20, required=False)
+    address = forms.CharField(label="Address or place", max_length=300, required=False)
+    lat = forms.FloatField(
+        label="Latitude",
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={"invalid": "Enter the latitude as a number, for example 52.6151."},
+    )
+    lon = forms.FloatField(
+        label="Longitude",
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={"invalid": "Enter the longitude as a number, for example -1.1051."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TriageNoTeamForm(GovukForm):
+    note = forms.CharField(
+        label="Why no neighbourhood team takes it",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        required=False,
+        help_text="For example, another force's area (passed to them), or dealt with by the control room.",
     )

@@ -47,6 +47,7 @@ from beacon.incidents.models import (
     Incident,
     ResponseGrade,
     ScreeningSet,
+    TriageItem,
 )
 from beacon.incidents.reference import UNCLASSIFIED
 from beacon.incidents.screening import suggest_grade
@@ -655,6 +656,13 @@ def _write(
                 InboxItem(incident=inc, neighbourhood_id=inc.notified_team_id, placed_at=now)
                 for inc in incidents
                 if inc.notified_team_id is not None
+            ]
+        )
+        TriageItem.objects.bulk_create(
+            [
+                TriageItem(incident=inc, placed_at=now, reason=services.triage_reason(inc))
+                for inc in incidents
+                if services.needs_triage(inc)
             ]
         )
         created.extend(incidents)

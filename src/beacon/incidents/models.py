@@ -289,6 +289,34 @@ class InboxItem(models.Model):
         return f"Inbox item for {self.incident_id}"
 
 
+class TriageItem(models.Model):
+    """An ASB incident that could not be placed in a neighbourhood (no known postcode, an address
+    alone, a point outside every neighbourhood): it waits in the force's triage inbox, with a clock
+    from when it was received, until someone places it (its team is then told) or records why no
+    team takes it. Never nowhere."""
+
+    class Outcome(models.TextChoices):
+        PLACED = "placed", "Placed and its team told"
+        NO_TEAM = "no_team", "No neighbourhood team takes it"
+
+    incident = models.OneToOneField(Incident, on_delete=models.CASCADE, related_name="triage_item")
+    placed_at = models.DateTimeField(default=timezone.now, help_text="When it entered triage.")
+    reason = models.CharField(max_length=200, help_text="Why it could not be placed.")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["placed_at", "id"]
+        indexes = [models.Index(fields=["resolved_at"], name="triage_open_idx")]
+
+    def __str__(self) -> str:
+        return f"Triage item for {self.incident_id}"
+
+
 class SupervisionNote(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="supervision")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

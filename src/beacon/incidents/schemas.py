@@ -281,6 +281,34 @@ class InboxOut(Schema):
     items: list[InboxItemOut]
 
 
+class TriageItemOut(Schema):
+    id: int
+    incident: IncidentSummaryOut
+    reason: str = Field(description="Why it could not be placed in a neighbourhood.")
+    placed_at: dt.datetime = Field(description="When it entered triage.")
+    resolved_at: dt.datetime | None
+    resolved_by: str | None
+    outcome: str = Field(description='"placed", "no_team", or "" while it waits.')
+    note: str
+
+
+class TriageOut(Schema):
+    count: int
+    items: list[TriageItemOut]
+
+
+class TriagePlaceIn(InSchema):
+    version: int = Field(description="The incident's version you loaded.")
+    postcode: Text = ""
+    address: Text = ""
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+
+
+class TriageNoTeamIn(InSchema):
+    note: Text = Field("", description="Why no neighbourhood team takes it (required).")
+
+
 class CrimeReviewOut(Schema):
     count: int
     incidents: list[IncidentSummaryOut]

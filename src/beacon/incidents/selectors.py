@@ -6,14 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from beacon.core import audit
 from beacon.core.models import User
 from beacon.geography.geometry import bbox_around, distance_m
 from beacon.geography.selectors import resolve_location
-from beacon.incidents.models import InboxItem, Incident, IncidentPerson, IntakeSettings
+from beacon.incidents.models import InboxItem, Incident, IncidentPerson, IntakeSettings, TriageItem
 from beacon.people.normalise import address_key
 from beacon.people.selectors import lookup
 
@@ -197,15 +197,45 @@ def inbox(
     if neighbourhood_ids:
         qs = qs.filter(neighbourhood_id__in=neighbourhood_ids)
     if open_only:
-        qs = qs.filter(acknowledged_at__isnull=True)
-    return qs.order_by("placed_at", "id")
+        # Waiting: not acknowledged, and the incident still open (closing it ends the wait).
+        qs = qs.filter(acknowledged_at__isnull=True, incident__status=Incident.Status.OPEN)
+    return qs.order_by(*INBOX_ORDER)
+
+
+# Most urgent first: the graded response's target time, then the flags a team acts on first, then
+# the longest waiting (from when the incident was received, not when the team was told).
+INBOX_ORDER = (
+    F("incident__response_grade__target_minutes").asc(nulls_last=True),
+    "-incident__vulnerable_victim",
+    "-incident__repeat_victim",
+    "-incident__hate_related",
+    "-incident__crime_disclosed",
+    "-incident__local_priority",
+    "incident__received_at",
+    "id",
+)
 
 
 def unacknowledged(user: User, *, now: dt.datetime | None = None) -> QuerySet[InboxItem]:
-    """Inbox items not acknowledged within the configured time: the sergeant's list."""
+    """Inbox items not acknowledged within the configured time of the incident being received:
+    the sergeant's list."""
     hours = IntakeSettings.current().acknowledge_within_hours
     cutoff = (now or timezone.now()) - dt.timedelta(hours=hours)
-    return inbox(user).filter(placed_at__lt=cutoff)
+    return inbox(user).filter(incident__received_at__lt=cutoff)
+
+
+def triage(user: User, *, open_only: bool = True) -> QuerySet[TriageItem]:
+    """ASB incidents no neighbourhood team could be told of, in the force's triage inbox: those the
+    user may see (force-wide staff: all; others: those placed in their areas' bounds), most urgent
+    first as in a team's inbox."""
+    qs = TriageItem.objects.select_related(
+        "incident__type_heading", "incident__other_category", "incident__response_grade", "resolved_by"
+    )
+    if not user.all_areas:
+        qs = qs.filter(incident__area_id__in=user.area_ids())
+    if open_only:
+        qs = qs.filter(resolved_at__isnull=True)
+    return qs.order_by(*INBOX_ORDER)
 
 
 def crime_review(user: User) -> QuerySet[Incident]:

@@ -17,6 +17,7 @@ from beacon.core import audit
 from beacon.core.concurrency import check_version
 from beacon.core.errors import PermissionRefused, Problem, ValidationFailed
 from beacon.core.models import User
+from beacon.geography.geometry import coordinate_problems
 from beacon.geography.selectors import LocationResult, active_priority_names, resolve_location
 from beacon.incidents import current
 from beacon.incidents.models import (
@@ -30,6 +31,7 @@ from beacon.incidents.models import (
     ResponseGrade,
     ScreeningSet,
     SupervisionNote,
+    TriageItem,
 )
 from beacon.incidents.screening import answer_flags, clean_answers, suggest_grade
 from beacon.people import services as people_services
@@ -144,6 +146,11 @@ def _validate(
             problems.append(Problem(f"{data.postcode.strip()} is not a valid UK postcode.", "postcode"))
     if (data.lat is None) != (data.lon is None):
         problems.append(Problem("Give both latitude and longitude, or neither.", "lat"))
+    elif data.lat is not None and data.lon is not None:
+        # An impossible point is refused, never saved "not placed" (which would notify no team).
+        hint = " Correct it, or clear both and give the postcode or address."
+        off_earth = coordinate_problems(data.lat, data.lon)
+        problems += [Problem(p.message + "." + hint, p.field) for p in off_earth]
     if data.crime_reference and data.no_crime_reason:
         problems.append(Problem("Give a crime reference or a reason, not both.", "no_crime_reason"))
     roles = set(IncidentPerson.Role.values)
@@ -375,7 +382,28 @@ def take_report(
             audit.record_create(actor, incident)
     if notify and incident.neighbourhood_id is not None:
         InboxItem.objects.create(incident=incident, neighbourhood_id=incident.neighbourhood_id)
+    elif notify_team and needs_triage(incident):
+        _to_triage(incident)
     return Taken(incident, links)
+
+
+def needs_triage(incident: Incident) -> bool:
+    """An open ASB incident that no neighbourhood team was told of because it could not be placed."""
+    return (
+        incident.is_asb
+        and incident.status == Incident.Status.OPEN
+        and incident.neighbourhood_id is None
+        and incident.channel != Channel.HISTORIC
+    )
+
+
+def triage_reason(incident: Incident) -> str:
+    reason = incident.location_problem or "It could not be placed in a neighbourhood."
+    return reason[:200]  # TriageItem.reason's width
+
+
+def _to_triage(incident: Incident) -> None:
+    TriageItem.objects.get_or_create(incident=incident, defaults={"reason": triage_reason(incident)})
 
 
 # What create_incident sets once the incident has its id (the rest is written by the insert).
@@ -527,17 +555,7 @@ def _amend_from_feed(actor: User | None, incident: Incident, data: IncidentInput
         incident.lat,
         incident.lon,
     ):
-        place = resolve_location(
-            postcode=data.postcode or None, address=data.address or None, lat=data.lat, lon=data.lon
-        )
-        incident.postcode, incident.address = data.postcode.strip().upper(), data.address.strip()
-        incident.address_key = _address_key(data.address)
-        incident.lat, incident.lon = place.lat, place.lon
-        incident.neighbourhood, incident.area, incident.location_problem = (
-            place.neighbourhood,
-            place.area,
-            place.problem[: width("location_problem")],
-        )
+        _set_location(incident, data.postcode, data.address, data.lat, data.lon)
     if data.crime_reference.strip():
         incident.crime_reference, incident.crime_recorded = data.crime_reference.strip(), True
     kept = {k: v for k, v in incident.flag_reasons.items() if k in ("repeat_victim", "vulnerable_victim")}
@@ -554,7 +572,26 @@ def _amend_from_feed(actor: User | None, incident: Incident, data: IncidentInput
         incident.notified_team = incident.neighbourhood
         incident.save(update_fields=["notified_team"])
         InboxItem.objects.create(incident=incident, neighbourhood_id=incident.neighbourhood_id)
+        _resolve_triage(actor, incident, TriageItem.Outcome.PLACED, "placed by the source system's amendment")
+    elif needs_triage(incident):
+        _to_triage(incident)
     return incident
+
+
+def _set_location(
+    incident: Incident, postcode: str, address: str, lat: float | None, lon: float | None
+) -> LocationResult:
+    """Give the incident this location as given, and where it resolves to (or why it does not)."""
+    place = resolve_location(postcode=postcode or None, address=address or None, lat=lat, lon=lon)
+    incident.postcode, incident.address = postcode.strip().upper(), address.strip()
+    incident.address_key = _address_key(address)
+    incident.lat, incident.lon = place.lat, place.lon
+    incident.neighbourhood, incident.area, incident.location_problem = (
+        place.neighbourhood,
+        place.area,
+        place.problem[: width("location_problem")],
+    )
+    return place
 
 
 # ---------------------------------------------------------------- after the call
@@ -639,3 +676,85 @@ def add_supervision(actor: User, incident: Incident, note: str) -> SupervisionNo
     Incident.objects.filter(pk=incident.pk).update(last_supervised_at=sup.at)
     audit.record_create(actor, sup)
     return sup
+
+
+# ---------------------------------------------------------------- the force's triage inbox
+
+
+def _resolve_triage(actor: User | None, incident: Incident, outcome: str, note: str) -> None:
+    item = TriageItem.objects.select_for_update().filter(incident=incident, resolved_at__isnull=True).first()
+    if item is None:
+        return
+    before = {"resolved_at": None, "resolved_by_id": None, "outcome": "", "note": ""}
+    item.resolved_at, item.resolved_by, item.outcome, item.note = timezone.now(), actor, outcome, note
+    item.save(update_fields=["resolved_at", "resolved_by", "outcome", "note"])
+    audit.record_update(actor, item, before)
+
+
+def _triage_item(actor: User, item: TriageItem) -> TriageItem:
+    if not actor.can("incidents.triage"):
+        raise PermissionRefused("Your role does not triage incidents.")
+    current = TriageItem.objects.select_for_update().select_related("incident").get(pk=item.pk)
+    if current.resolved_at is not None:
+        raise ValidationFailed.one("Someone has already dealt with this incident in triage.", "version")
+    return current
+
+
+@transaction.atomic
+def place_from_triage(
+    actor: User,
+    item: TriageItem,
+    *,
+    version: int,
+    postcode: str = "",
+    address: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+) -> Incident:
+    """Place an incident waiting in triage: the location is checked as at the call, the incident
+    saved with it (audited), its neighbourhood team told (its inbox), the triage item closed.
+    Refused, with every problem, when the location still places it in no neighbourhood."""
+    current = _triage_item(actor, item)
+    problems: list[Problem] = []
+    if postcode.strip():
+        try:
+            normalise_postcode(postcode)
+        except PostcodeError:
+            problems.append(Problem(f"{postcode.strip()} is not a valid UK postcode.", "postcode"))
+    if (lat is None) != (lon is None):
+        problems.append(Problem("Give both latitude and longitude, or neither.", "lat"))
+    elif lat is not None and lon is not None:
+        problems += [Problem(p.message + ".", p.field) for p in coordinate_problems(lat, lon)]
+    if not (postcode.strip() or address.strip() or lat is not None):
+        problems.append(Problem("Give a postcode, an address or a map point.", "postcode"))
+    if len(address.strip()) > width("address"):
+        problems.append(Problem(f"The address can be at most {width('address')} characters.", "address"))
+    if problems:
+        raise ValidationFailed(problems)
+    incident = _locked(current.incident, version)
+    before = audit.snapshot(incident)
+    place = _set_location(incident, postcode, address, lat, lon)
+    if place.neighbourhood is None:
+        raise ValidationFailed.one(f"Still not placed in a neighbourhood: {place.problem}.", "postcode")
+    incident.notified_team = incident.neighbourhood
+    incident.version += 1
+    incident.updated_at = timezone.now()
+    incident.save()
+    audit.record_update(actor, incident, before, reason="placed from the triage inbox")
+    InboxItem.objects.get_or_create(incident=incident, defaults={"neighbourhood": place.neighbourhood})
+    _resolve_triage(actor, incident, TriageItem.Outcome.PLACED, f"placed in {place.neighbourhood}")
+    return incident
+
+
+@transaction.atomic
+def no_team_from_triage(actor: User, item: TriageItem, *, note: str) -> TriageItem:
+    """Record why no neighbourhood team takes an incident in triage (another force's area, dealt
+    with by the control room): it leaves the triage inbox with that reason, audited."""
+    current = _triage_item(actor, item)
+    if not note.strip():
+        raise ValidationFailed.one("Say why no neighbourhood team takes it.", "note")
+    if len(note.strip()) > 500:
+        raise ValidationFailed.one("The reason can be at most 500 characters.", "note")
+    _resolve_triage(actor, current.incident, TriageItem.Outcome.NO_TEAM, note.strip())
+    current.refresh_from_db()
+    return current

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beacon.incidents import views, views_config
+from beacon.incidents import views, views_config, views_triage
 
 app_name = "incidents"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("unacknowledged/", views.unacknowledged, name="unacknowledged"),
+    path("triage/", views_triage.triage_list, name="triage"),
+    path("triage/<int:pk>/", views_triage.triage_item, name="triage_item"),
+    path("triage/<int:pk>/no-team/", views_triage.triage_no_team, name="triage_no_team"),
     path("crime-review/", views.crime_review, name="crime_review"),
     path("configure/", views_config.configure, name="configure"),
 ]

@@ -286,7 +286,8 @@ def _with_age(items: list[InboxItem], now: dt.datetime) -> list[InboxItem]:
     hours = IntakeSettings.current().acknowledge_within_hours
     cutoff = now - dt.timedelta(hours=hours)
     for item in items:
-        item.overdue = item.acknowledged_at is None and item.placed_at < cutoff  # type: ignore[attr-defined]
+        waiting = item.acknowledged_at is None and item.incident.status == Incident.Status.OPEN
+        item.overdue = waiting and item.incident.received_at < cutoff  # type: ignore[attr-defined]
     return items
 
 
