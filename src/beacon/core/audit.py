@@ -291,6 +291,13 @@ def record_reads(actor: User | None, objs: Iterable[models.Model], *, reason: st
     return len(events)
 
 
+def record_exports(actor: User | None, objs: Iterable[models.Model], *, reason: str) -> int:
+    """Log a download of many records at once (a list downloaded as CSV or XLSX)."""
+    events = _bulk_events(actor, AuditEvent.Action.EXPORT, objs, reason, with_values=False)
+    _bulk_insert(events)
+    return len(events)
+
+
 def record_export(actor: User | None, obj: models.Model, *, reason: str) -> AuditEvent:
     ev = _event(actor, AuditEvent.Action.EXPORT, obj, {}, reason)
     return _save(ev)

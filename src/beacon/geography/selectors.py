@@ -347,6 +347,12 @@ def priority_list(*, today: dt.date, include_ended: bool = False) -> QuerySet[Lo
 # Pages
 
 
+def neighbourhoods_in(area_ids: list[int] | None) -> QuerySet[Neighbourhood]:
+    """The neighbourhoods of these areas (None: every area), by name."""
+    qs = Neighbourhood.objects.order_by("name", "id")
+    return qs if area_ids is None else qs.filter(area_id__in=area_ids)
+
+
 def neighbourhood_list(*, today: dt.date) -> QuerySet[Neighbourhood]:
     """Every neighbourhood with its area and the number of its priorities active today (one query)."""
     return (

@@ -429,6 +429,19 @@ class SupervisionForm(GovukForm):
 
 
 class ListFilterForm(GovukForm):
+    """Search the incident list: every field optional, all of them together narrow it."""
+
+    q = forms.CharField(
+        label="Name or reference",
+        max_length=100,
+        required=False,
+        help_text="A person's name as given (part of it is enough), or an incident reference.",
+    )
+    received_from = forms.DateField(
+        label="Received from", required=False, widget=forms.DateInput(), help_text="For example 1 June 2026."
+    )
+    received_to = forms.DateField(label="Received to", required=False, widget=forms.DateInput())
+    neighbourhood = forms.ChoiceField(label="Neighbourhood", required=False, choices=[("", "Any")])
     supervised = forms.ChoiceField(
         label="Supervised",
         choices=[("", "Any"), ("yes", "Supervised"), ("no", "Not supervised")],
@@ -438,6 +451,23 @@ class ListFilterForm(GovukForm):
     status = forms.ChoiceField(
         label="Status", choices=[("", "Any"), ("open", "Open"), ("closed", "Closed")], required=False
     )
+
+    def __init__(self, *args: Any, neighbourhoods: Iterable[tuple[str, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_choices("neighbourhood", [("", "Any"), *neighbourhoods])
+        for name, label in (("received_from", "received from"), ("received_to", "received to")):
+            self.fields[name].error_messages["invalid"] = f"Enter the date {label} as a real date."
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("received_from"), data.get("received_to")
+        if start and end and start > end:
+            self.add_error("received_to", "The date received to must be on or after the date received from.")
+        for name in ("received_from", "received_to"):
+            day = data.get(name)
+            if day is not None and not 1900 <= day.year <= 2199:
+                self.add_error(name, "Enter a date between 1900 and 2199.")
+        return data
 
 
 class TriagePlaceForm(GovukForm):

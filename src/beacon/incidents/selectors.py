@@ -12,8 +12,15 @@ from django.utils import timezone
 from beacon.core import audit
 from beacon.core.models import User
 from beacon.geography.geometry import bbox_around, distance_m
-from beacon.geography.selectors import resolve_location
-from beacon.incidents.models import InboxItem, Incident, IncidentPerson, IntakeSettings, TriageItem
+from beacon.geography.selectors import neighbourhoods_in, resolve_location
+from beacon.incidents.models import (
+    FLAG_FIELDS,
+    InboxItem,
+    Incident,
+    IncidentPerson,
+    IntakeSettings,
+    TriageItem,
+)
 from beacon.people.normalise import address_key
 from beacon.people.selectors import lookup
 
@@ -247,6 +254,55 @@ def crime_review(user: User) -> QuerySet[Incident]:
         .select_related(*INCIDENT_LIST_RELATED)
         .order_by("closed_at", "id")
     )
+
+
+@dataclass
+class IncidentSearch:
+    """What the incident list is narrowed by (every part optional)."""
+
+    q: str = ""
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    neighbourhood_id: int | None = None
+    supervised: bool | None = None
+    flag: str = ""
+    status: str = ""
+
+
+def search(user: User, s: IncidentSearch) -> QuerySet[Incident]:
+    """The incidents in the user's areas that match every part of the search, newest first. `q`
+    matches a reference or a person's name as given on the incident (forename, surname, or both:
+    each word must appear)."""
+    qs = supervision_list(user, supervised=s.supervised)
+    text = s.q.strip()
+    if text:
+        by_name = IncidentPerson.objects.filter(record__erased_at__isnull=True)
+        for word in text.split()[:5]:
+            by_name = by_name.filter(
+                Q(record__given_forename__icontains=word) | Q(record__given_surname__icontains=word)
+            )
+        qs = qs.filter(Q(reference__icontains=text) | Q(pk__in=by_name.values("incident_id")))
+    if s.received_from is not None:
+        qs = qs.filter(received_at__gte=_london_midnight(s.received_from))
+    if s.received_to is not None:
+        qs = qs.filter(received_at__lt=_london_midnight(s.received_to + dt.timedelta(days=1)))
+    if s.neighbourhood_id is not None:
+        qs = qs.filter(neighbourhood_id=s.neighbourhood_id)
+    if s.flag in FLAG_FIELDS:
+        qs = qs.filter(**{s.flag: True})
+    if s.status:
+        qs = qs.filter(status=s.status)
+    return qs
+
+
+def _london_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()), timezone.get_default_timezone())
+
+
+def neighbourhood_choices(user: User) -> list[tuple[str, str]]:
+    """The neighbourhoods a user may narrow a list to (their areas'), by name."""
+    areas = None if user.all_areas else sorted(user.area_ids())
+    return [(str(pk), name) for pk, name in neighbourhoods_in(areas).values_list("pk", "name")]
 
 
 def supervision_list(user: User, *, supervised: bool | None = None) -> QuerySet[Incident]:

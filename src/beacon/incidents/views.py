@@ -22,12 +22,13 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from beacon.core import audit
+from beacon.core.downloads import FORMATS, MAX_ROWS, table_download
 from beacon.core.errors import EditConflict, ValidationFailed
 from beacon.core.panels import panels_for
 from beacon.core.permissions import AuthedRequest, capability_required, refuse
 from beacon.incidents import selectors, services
 from beacon.incidents.forms import CloseForm, CrimeDecisionForm, ListFilterForm, SupervisionForm
-from beacon.incidents.models import FLAG_FIELDS, InboxItem, Incident, IntakeSettings
+from beacon.incidents.models import InboxItem, Incident, IntakeSettings
 from beacon.incidents.views_intake import FLAG_LABELS, form_problems, live_check, new_call, new_report
 from beacon.people.models import Person
 
@@ -252,25 +253,97 @@ def _query(filters: dict[str, str]) -> str:
     return urlencode({k: v for k, v in filters.items() if v})
 
 
+LIST_COLUMNS = [
+    "Reference",
+    "Received",
+    "Channel",
+    "ASB",
+    "Category",
+    "Type",
+    "Neighbourhood",
+    "Area",
+    "Address",
+    "Postcode",
+    "Flags",
+    "Grade",
+    "Status",
+    "Closed",
+    "Supervised",
+]
+
+
+def _row(i: Incident) -> list[Any]:
+    return [
+        i.reference,
+        i.received_at,
+        i.get_channel_display(),
+        i.is_asb,
+        (i.asb_category.label if i.asb_category else i.other_category.label if i.other_category else ""),
+        i.type_heading.label if i.type_heading else "",
+        i.neighbourhood.name if i.neighbourhood else "Not placed",
+        i.neighbourhood.area.name if i.neighbourhood else "",
+        i.address,
+        i.postcode,
+        ", ".join(FLAG_LABELS.get(f, f) for f in i.flags),
+        i.response_grade.label if i.response_grade else "",
+        i.get_status_display(),
+        i.closed_at,
+        i.last_supervised_at,
+    ]
+
+
+def _search(request: AuthedRequest) -> tuple[ListFilterForm, selectors.IncidentSearch]:
+    form = ListFilterForm(request.GET or None, neighbourhoods=selectors.neighbourhood_choices(request.user))
+    found = selectors.IncidentSearch()
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        found = selectors.IncidentSearch(
+            q=d["q"],
+            received_from=d["received_from"],
+            received_to=d["received_to"],
+            neighbourhood_id=int(d["neighbourhood"]) if d["neighbourhood"] else None,
+            supervised={"yes": True, "no": False}.get(d["supervised"]),
+            flag=d["flag"],
+            status=d["status"],
+        )
+    return form, found
+
+
 @capability_required("incidents.view")
 def incident_list(request: AuthedRequest) -> HttpResponse:
-    form = ListFilterForm(request.GET or None)
-    supervised: bool | None = None
-    filters = {"supervised": "", "flag": "", "status": ""}
-    if form.is_bound and form.is_valid():
-        filters = {k: form.cleaned_data[k] for k in filters}
-        supervised = {"yes": True, "no": False}.get(filters["supervised"])
-    qs = selectors.supervision_list(request.user, supervised=supervised)
-    if filters["flag"] in FLAG_FIELDS:
-        qs = qs.filter(**{filters["flag"]: True})
-    if filters["status"]:
-        qs = qs.filter(status=filters["status"])
+    """The incident list, searched by any of name or reference, dates received, neighbourhood,
+    supervision, flag and status; paged, and downloadable as CSV or XLSX (`?download=csv`). Each
+    page's incidents, and each downloaded one, are written to the access log."""
+    form, search = _search(request)
+    qs = selectors.search(request.user, search)
+    fmt = request.GET.get("download", "")
+    filters = {k: v for k, v in request.GET.items() if k in form.fields and v} if form.is_valid() else {}
+    if fmt in FORMATS and form.is_valid():
+        total = qs.count()
+        if total > MAX_ROWS:
+            messages.error(
+                request, f"{total:,} incidents match: narrow the search to {MAX_ROWS:,} or fewer to download."
+            )
+            return redirect(reverse("incidents:list") + "?" + _query(filters))
+        rows = list(qs.select_related("neighbourhood__area"))
+        audit.record_exports(request.user, rows, reason=f"incident list downloaded ({FORMATS[fmt]})")
+        return table_download("incidents", LIST_COLUMNS, (_row(i) for i in rows), fmt)
     page = Paginator(qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = _logged(request, list(page.object_list), "incident list")
+    query = _query(filters)
     return render(
         request,
         "incidents/list.html",
-        {"form": form, "page": page, "query": _query(filters), "filtered": any(filters.values())},
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "filtered": bool(filters),
+            "downloads": [
+                (label, f"?{query}&download={f}" if query else f"?download={f}")
+                for f, label in FORMATS.items()
+            ],
+        },
     )
 
 
