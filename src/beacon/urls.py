@@ -17,3 +17,5 @@ urlpatterns = [
 ]
 
 handler403 = "beacon.core.views.forbidden"
+handler400 = "beacon.core.error_views.bad_request"  # JSON under /api/, else templates/400.html
+handler500 = "beacon.core.error_views.server_error"  # JSON under /api/, else templates/500.html

@@ -291,6 +291,8 @@ def document_edge(schema: dict[str, Any]) -> dict[str, Any]:
                 codes.append(409)
             responses = op.setdefault("responses", {})
             for code in codes:
+                if code in responses:  # declared by the operation itself (an int key): keep that one
+                    continue
                 responses.setdefault(
                     str(code),
                     {"description": _WHY[code], "content": {"application/json": {"schema": error_ref}}},

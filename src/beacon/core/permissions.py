@@ -55,7 +55,7 @@ def note_refusal(request: HttpRequest, reason: str, status: int = 403) -> None:
 def refuse(request: HttpRequest, reason: str = "") -> HttpResponse:
     """The 403 page that says why; the attempt is written to the audit trail."""
     note_refusal(request, reason or "Your role does not allow this.")
-    return render(request, "core/403.html", {"reason": reason}, status=403)
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 def capability_required(
