@@ -3,8 +3,52 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 from beacon.core.errors import Problem
+
+
+def _label(field: forms.Field) -> str:
+    text = str(field.label or "").strip().rstrip("?:")
+    return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) == 1 else text
+
+
+def _name_the_field(field: forms.Field) -> None:
+    """GOV.UK error messages that name the field ("Enter the date of the update", "Choose the ASB
+    category", "Enter a whole number for version") instead of Django's "This field is required."
+    and "Enter a valid date." (a form's own messages are kept)."""
+    label = _label(field)
+    if not label:
+        return
+    defaults = forms.Field.default_error_messages | type(field).default_error_messages
+    own = field.error_messages
+    choose = isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.BooleanField)
+    the = f"the {label}"
+    if isinstance(field, forms.DateField):
+        invalid: str | None = f"Enter {the} as a real date"
+    elif isinstance(field, forms.IntegerField):
+        invalid = f"Enter a whole number for {the}"
+    elif isinstance(field, forms.FloatField | forms.DecimalField):
+        invalid = f"Enter a number for {the}"
+    else:
+        invalid = None
+    wanted = {
+        "required": f"Choose {the}" if choose else f"Enter {the}",
+        "invalid": invalid,
+        "invalid_choice": f"Choose {the} from the list",
+    }
+    too_long = f"{label[:1].upper()}{label[1:]} must be %(limit_value)d characters or fewer"
+    field.validators = [
+        MaxLengthValidator(v.limit_value, message=too_long)
+        if isinstance(v, MaxLengthValidator) and v.message == MaxLengthValidator.message
+        else v
+        for v in field.validators
+    ]
+    for key, message in wanted.items():
+        if message is None or key not in own:
+            continue
+        if str(own[key]) == str(defaults.get(key, "")):
+            own[key] = message
 
 
 class GovukForm(forms.Form):
@@ -30,6 +74,7 @@ class GovukForm(forms.Form):
             w.attrs.setdefault("class", cls)
             if field.help_text:
                 w.attrs["aria-describedby"] = f"id_{name}-hint"
+            _name_the_field(field)
 
     def full_clean(self) -> None:
         """Validate, then mark the fields in error (not in __init__: a view may still set a field's
