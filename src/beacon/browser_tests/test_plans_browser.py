@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +100,49 @@ def test_performance_team_exports_the_pdf_and_it_reads_back(page: Any) -> None:
         "Head of Contact Centre",
     ):
         assert expected in text, expected
+
+
+def test_board_secretary_reads_the_force_wide_summary_and_overdue_items_in_words(page: Any) -> None:
+    load()
+    inspection = Inspection.objects.get(title=ASB)
+    login(page, "performance", DEMO_PASSWORD)
+    page.goto(f"/plans/inspections/{inspection.pk}/")
+    check_accessibility(page)
+    # The force-wide summary comes before the portfolios' summaries, and its columns add up to Total.
+    captions = page.locator("table caption").all_inner_texts()
+    summaries = [c for c in captions if c.startswith("Summary")]
+    assert summaries[0] == "Summary, all portfolios together" and len(summaries) > 1
+    force = "all portfolios together"
+    for row in ("Areas for improvement", "All findings"):
+        cells = {
+            col: int(_summary_cell(page, force, row, col))
+            for col in ("total", "completed", "green", "amber", "red", "no_status", "overdue")
+        }
+        assert cells["total"] == sum(cells[c] for c in ("completed", "green", "amber", "red", "no_status"))
+    assert int(_summary_cell(page, force, "All findings", "overdue")) >= 1
+
+    # On the plan, an overdue item says so in words, not only by colour.
+    contact = Allocation.objects.get(finding__inspection=inspection, finding__ref="AFI.1").portfolio_id
+    page.goto(f"/plans/portfolios/{contact}/")
+    check_accessibility(page)
+    rag = page.locator('tr[data-ref="AFI.1"] td[data-col="rag"]').first.inner_text()
+    assert re.fullmatch(r"Red — overdue by \d+ days", " ".join(rag.split())), rag
+
+    # An update dated before the report was published is refused, naming the field and the date.
+    afi2 = Allocation.objects.get(finding__inspection=inspection, finding__ref="AFI.2", ended_on__isnull=True)
+    page.goto(f"/plans/allocations/{afi2.pk}/update/")
+    check_accessibility(page)
+    assert inspection.published is not None
+    before = inspection.published - timedelta(days=1)
+    page.get_by_label("RAG status").select_option(label="Green")
+    page.get_by_label("Progress update").fill("Dated too early.")
+    page.get_by_label("Date of update").fill(before.isoformat())
+    page.get_by_role("button", name="Save update").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    assert "when the inspection was published" in summary.inner_text()
+    check_accessibility(page)
+    assert not afi2.updates.filter(text="Dated too early.").exists()
 
 
 @pytest.mark.parametrize(

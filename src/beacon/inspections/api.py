@@ -170,7 +170,13 @@ def inspection_summary(
 ) -> dict[str, Any]:
     insp = get_or_404(Inspection.objects.all(), inspection_id, "inspection")
     day = _today(as_of)
-    return {"inspection": insp.title, "as_of": day, "portfolios": selectors.inspection_summary(insp, day)}
+    summary = selectors.inspection_summary(insp, day)
+    return {
+        "inspection": insp.title,
+        "as_of": day,
+        "all_portfolios": selectors.all_portfolios_summary(summary),
+        "portfolios": summary,
+    }
 
 
 # ---------------------------------------------------------------------------------------------

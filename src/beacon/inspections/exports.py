@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -46,6 +46,7 @@ RAG_COLOURS: dict[str, tuple[str, str]] = {
 }
 
 # The summary table's columns: (heading, key in a summary row, status whose colours the heading takes).
+# Total = Completed + Green + Amber + Red + No status yet; Overdue counts the open ones past their due date.
 SUMMARY_COLUMNS: list[tuple[str, str, str | None]] = [
     ("", "label", None),
     ("Total", "total", None),
@@ -53,9 +54,19 @@ SUMMARY_COLUMNS: list[tuple[str, str, str | None]] = [
     ("Green", "green", Status.GREEN),
     ("Amber", "amber", Status.AMBER),
     ("Red", "red", Status.RED),
+    ("No status yet", "no_status", None),
+    ("Overdue", "overdue", None),
 ]
+SUMMARY_KEY = (
+    "In each row, Total is Completed + Green + Amber + Red + No status yet. No status yet: no update has "
+    "been given, or the latest update gave no RAG status. Overdue: items not completed whose due date has "
+    "passed; they are also counted in their status. Supporting portfolios and items transferred out are "
+    "not counted."
+)
 
 PLAN_HEADINGS = ["Ref", "Finding", "Due date", "Action owner", "Latest update", "Date of update", "RAG"]
+ALL_PORTFOLIOS_HEADING = f"{selectors.ALL_PORTFOLIOS} (force-wide)"
+PDF_VARIANT = "pdf/ua-1"  # WeasyPrint's PDF/UA-1: a tagged PDF with PDF/UA identification metadata
 
 # Characters that XML (DOCX) and XLSX cannot hold; they are dropped from every text we export.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -76,6 +87,7 @@ class PlanRow:
     status: str  # a Status value; "" when there is no update or the latest has no status
     supporting: bool = False
     update_date_given: bool = True  # False: the plan gave no date of update (update_date is its as-at)
+    overdue_days: int | None = None  # past its due date and not closed (lead items only)
 
     @property
     def ref_label(self) -> str:
@@ -88,6 +100,15 @@ class PlanRow:
     @property
     def rag_colours(self) -> tuple[str, str] | None:
         return RAG_COLOURS.get(self.status)
+
+    @property
+    def rag_text(self) -> str:
+        """The RAG cell in words, readable without its colour: "Amber — overdue by 30 days"; an overdue
+        item with no status yet is "Overdue by 30 days"."""
+        if self.overdue_days is None:
+            return self.rag_label
+        overdue = selectors.overdue_text(self.overdue_days)
+        return f"{self.rag_label} — {overdue}" if self.rag_label else overdue.capitalize()
 
     @property
     def due_text(self) -> str:
@@ -117,6 +138,9 @@ class AppendixData:
     inspection_title: str
     as_of: date
     sections: list[PortfolioSection]
+    # the force-wide summary (every portfolio together), with an "All findings" row; shown before the
+    # portfolios where there are any
+    all_portfolios: list[dict[str, object]] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -135,6 +159,9 @@ def appendix_data(inspection: Inspection, as_of: date) -> AppendixData:
     """Every portfolio with a lead allocation in force on `as_of`, by name, with its summary and plan."""
     show_causes = inspection.findings.filter(kind=Finding.Kind.CAUSE_OF_CONCERN).exists()
     summary = {str(e["portfolio"]): e for e in selectors.inspection_summary(inspection, as_of)}
+    all_portfolios = selectors.summary_table_rows(
+        selectors.all_portfolios_summary(summary.values()), show_causes=show_causes, all_findings=True
+    )
     allocations = (
         Allocation.objects.filter(finding__inspection=inspection)
         .filter(selectors.active_on(as_of))
@@ -165,7 +192,12 @@ def appendix_data(inspection: Inspection, as_of: date) -> AppendixData:
                 + [_row(i, supporting=True) for i in supporting],
             )
         )
-    return AppendixData(inspection_title=_clean(inspection.title), as_of=as_of, sections=sections)
+    return AppendixData(
+        inspection_title=_clean(inspection.title),
+        as_of=as_of,
+        sections=sections,
+        all_portfolios=all_portfolios if sections else [],
+    )
 
 
 def _row(item: selectors.PlanItem, *, supporting: bool) -> PlanRow:
@@ -180,6 +212,7 @@ def _row(item: selectors.PlanItem, *, supporting: bool) -> PlanRow:
         status=latest.status if latest else "",
         supporting=supporting,
         update_date_given=latest.date_given if latest else True,
+        overdue_days=item.overdue_days,
     )
 
 
@@ -217,10 +250,14 @@ def render_pdf(data: AppendixData) -> bytes:
             "data": data,
             "summary_columns": [(h, key, RAG_COLOURS.get(s or "")) for h, key, s in SUMMARY_COLUMNS],
             "plan_headings": PLAN_HEADINGS,
+            "all_portfolios_heading": ALL_PORTFOLIOS_HEADING,
+            "summary_key": SUMMARY_KEY,
         },
     )
     # The appendix needs no external resource: fetch none (no file:, http: or any other URL).
-    pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
+    # PDF/UA-1: tagged (headings, tables with their header cells, reading order), with the document's
+    # title (<title>) shown as its title and its language (<html lang="en-GB">), for screen readers.
+    pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf(pdf_variant=PDF_VARIANT)
     assert isinstance(pdf, bytes)
     return pdf
 
@@ -228,7 +265,7 @@ def render_pdf(data: AppendixData) -> bytes:
 # --- DOCX --------------------------------------------------------------------------------------------
 
 _DOCX_PLAN_WIDTHS = [Cm(2.4), Cm(7.0), Cm(2.4), Cm(3.4), Cm(7.2), Cm(2.4), Cm(1.9)]  # 26.7cm: A4 landscape
-_DOCX_SUMMARY_WIDTHS = [Cm(5.0)] + [Cm(2.2)] * 5
+_DOCX_SUMMARY_WIDTHS = [Cm(5.0)] + [Cm(2.2)] * 5 + [Cm(2.6), Cm(2.2)]
 
 
 def render_docx(data: AppendixData) -> bytes:
@@ -254,34 +291,39 @@ def render_docx(data: AppendixData) -> bytes:
     doc.add_paragraph(data.position_text)
     if not data.sections:
         doc.add_paragraph("No portfolio has a lead allocation in force on this date.")
-    for n, sec in enumerate(data.sections):
+    else:
+        doc.add_heading(ALL_PORTFOLIOS_HEADING, level=1)
+        _docx_summary(doc, data.all_portfolios)
+        doc.add_paragraph(SUMMARY_KEY)
+    for sec in data.sections:
         heading = doc.add_heading(sec.name, level=1)
-        heading.paragraph_format.page_break_before = n > 0
+        heading.paragraph_format.page_break_before = True
         doc.add_paragraph(f"Portfolio holder: {sec.holder}")
         doc.add_paragraph(f"Improvement plan owner: {sec.plan_owner}")
-
-        summary = _docx_table(doc, [h for h, _, _ in SUMMARY_COLUMNS], _DOCX_SUMMARY_WIDTHS)
-        for cell, (_, _, status) in zip(summary.rows[0].cells, SUMMARY_COLUMNS, strict=True):
-            if status:
-                _shade(cell, *RAG_COLOURS[status])
-        for srow in sec.summary:
-            cells = _docx_row(
-                summary, [str(srow[key]) for _, key, _ in SUMMARY_COLUMNS], _DOCX_SUMMARY_WIDTHS
-            )
-            for cell in cells[1:]:
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _docx_summary(doc, sec.summary)
         doc.add_paragraph()
 
         plan = _docx_table(doc, PLAN_HEADINGS, _DOCX_PLAN_WIDTHS)
         for row in sec.rows:
             values = [row.ref_label, row.finding, row.due_text, row.action_owner]
-            values += [row.latest_update, row.update_date_text, row.rag_label]
+            values += [row.latest_update, row.update_date_text, row.rag_text]
             cells = _docx_row(plan, values, _DOCX_PLAN_WIDTHS)
             if row.rag_colours:
                 _shade(cells[-1], *row.rag_colours)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _docx_summary(doc: Any, rows: list[dict[str, object]]) -> None:
+    summary = _docx_table(doc, [h for h, _, _ in SUMMARY_COLUMNS], _DOCX_SUMMARY_WIDTHS)
+    for cell, (_, _, status) in zip(summary.rows[0].cells, SUMMARY_COLUMNS, strict=True):
+        if status:
+            _shade(cell, *RAG_COLOURS[status])
+    for srow in rows:
+        cells = _docx_row(summary, [str(srow[key]) for _, key, _ in SUMMARY_COLUMNS], _DOCX_SUMMARY_WIDTHS)
+        for cell in cells[1:]:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
 def _docx_table(doc: Any, headings: list[str], widths: list[Any]) -> Any:
@@ -352,7 +394,7 @@ def _set_font(style: Any, name: str) -> None:
 # --- XLSX --------------------------------------------------------------------------------------------
 
 _XLSX_PLAN_WIDTHS = [18, 60, 13, 24, 60, 14, 11]
-_XLSX_SUMMARY_WIDTHS = [36, 24, 10, 12, 10, 10, 10]
+_XLSX_SUMMARY_WIDTHS = [36, 24, 10, 12, 10, 10, 10, 15, 10]
 _DATE_FORMAT = "d mmm yyyy"
 _BOLD = Font(bold=True)
 _TOP = Alignment(vertical="top")
@@ -367,13 +409,18 @@ def render_xlsx(data: AppendixData) -> bytes:
     used = {"summary"}
     _put(ws, 1, 1, data.title).font = Font(bold=True, size=14)
     _put(ws, 2, 1, data.position_text)
+    if data.sections:
+        _put(ws, 3, 1, SUMMARY_KEY)
     headings = ["Portfolio", "Finding type"] + [h for h, _, _ in SUMMARY_COLUMNS[1:]]
     statuses = [None, None, *(s for _, _, s in SUMMARY_COLUMNS[1:])]
     _xlsx_heading(ws, 4, headings, statuses)
     r = 5
-    for sec in data.sections:
-        for srow in sec.summary:
-            _put(ws, r, 1, sec.name)
+    # The force-wide rows first (each portfolio's rows add up to them), then each portfolio's.
+    blocks = [(ALL_PORTFOLIOS_HEADING, data.all_portfolios)]
+    blocks += [(sec.name, sec.summary) for sec in data.sections]
+    for name, summary_rows in blocks:
+        for srow in summary_rows:
+            _put(ws, r, 1, name)
             for c, (_, key, _) in enumerate(SUMMARY_COLUMNS, start=2):
                 _put(ws, r, c, srow[key])
             r += 1
@@ -388,7 +435,7 @@ def render_xlsx(data: AppendixData) -> bytes:
         _xlsx_heading(ws, 5, PLAN_HEADINGS, [None] * len(PLAN_HEADINGS))
         for r, row in enumerate(sec.rows, start=6):
             values: list[object] = [row.ref_label, row.finding, row.due_date, row.action_owner]
-            values += [row.latest_update, row.update_date_cell, row.rag_label]
+            values += [row.latest_update, row.update_date_cell, row.rag_text]
             for c, value in enumerate(values, start=1):
                 cell = _put(ws, r, c, value)
                 cell.alignment = _WRAP if c in (2, 5) else _TOP

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django import forms
 
 from beacon.core.forms import GovukForm
-from beacon.inspections.models import Board, Inspection, Portfolio, Status
+from beacon.inspections.models import Board, Inspection, Portfolio, Status, long_date
 
 STATUS_CHOICES = [("", "Choose a status")] + [(s.value, s.label) for s in Status if s != Status.BLANK]
 
@@ -19,6 +22,16 @@ class UpdateForm(GovukForm):
         label="Date of update", widget=forms.DateInput(), required=False, help_text="Leave blank for today."
     )
     based_on = forms.IntegerField(widget=forms.HiddenInput(), required=False)
+
+    def __init__(self, *args: Any, published: dt.date | None = None, **kwargs: Any) -> None:
+        """`published`: the day the finding's inspection was published, which the hint names (the
+        service refuses an update dated before it)."""
+        super().__init__(*args, **kwargs)
+        if published is not None:
+            self.fields["date"].help_text = (
+                f"Leave blank for today. The date must be on or after {long_date(published)}, when the "
+                "inspection was published."
+            )
 
 
 class AllocationForm(GovukForm):

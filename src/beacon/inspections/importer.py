@@ -14,6 +14,10 @@ Plans as forces print them are accepted: an update without a date of update is t
 date the plan is as at (`as_at`, default today) and marked "date not given"; a finding's category or
 text printed with different case, spacing or punctuation in different rows (or in Beacon) is the same
 finding, keeping the first spelling. Both are listed in the result's `notes`, which are not errors.
+
+An update dated in the future, or before its inspection was published (`Inspection.published`, where
+Beacon already holds the inspection with that date: the file has no publication date), is a problem
+at its row and column update_date, as on the update form and the API.
 """
 
 from __future__ import annotations
@@ -35,7 +39,14 @@ from beacon.core.errors import Problem, ValidationFailed
 from beacon.core.formatting import short_date
 from beacon.core.models import User
 from beacon.inspections import plan_parsing as pp
-from beacon.inspections.models import Allocation, Finding, Inspection, Portfolio, ProgressUpdate
+from beacon.inspections.models import (
+    Allocation,
+    Finding,
+    Inspection,
+    Portfolio,
+    ProgressUpdate,
+    update_date_problem,
+)
 
 BATCH = 1000
 _M = TypeVar("_M", bound=models.Model)
@@ -195,6 +206,7 @@ class _PlanImport:
         self._compare_findings()
         self._compare_portfolios()
         self._compare_allocations()
+        self._check_update_dates()
 
     def _load(self) -> None:
         self.db_inspections = {
@@ -372,6 +384,30 @@ class _PlanImport:
                         column,
                         at,
                     )
+
+    def _check_update_dates(self) -> None:
+        """An update dated in the future, or before its inspection was published (where Beacon has
+        that date), is refused at its row; one already recorded in Beacon is left as it is."""
+        today = timezone.localdate()
+        for spec in self.allocs.values():
+            inspection = self.db_inspections.get(spec.key[0])
+            published = inspection.published if inspection is not None else None
+            existing = self.alloc_objs.get(spec.key)  # matched in Beacon (set by _compare_allocations)
+            for u in spec.updates:
+                message = update_date_problem(u.date, published=published, today=today)
+                if message is None:
+                    continue
+                if existing is not None:
+                    digest = ProgressUpdate.hash_content(u.date, u.status, u.text, date_given=u.date_given)
+                    if (existing.pk, digest) in self.db_hashes:
+                        continue
+                if not u.date_given:
+                    message = (
+                        f"No date of update, so the update is taken as given on {short_date(u.date)}, the "
+                        f"date the plan is as at. {message} Give the date of update, or import the plan "
+                        "as at a later date."
+                    )
+                self.problem(message, "update_date", u.row)
 
     def _match(self, spec: pp.AllocSpec, candidates: list[Allocation]) -> Allocation | None:
         """The existing allocation these rows describe: the open one, or an ended one that matches."""

@@ -173,6 +173,32 @@ DATE_NOT_GIVEN = "date not given"
 CLOSED_STATUSES = frozenset({Status.COMPLETE, Status.NA})
 STATUS_LABELS: dict[str, str] = {s.value: str(s.label) for s in Status}
 
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def long_date(d: dt.date) -> str:
+    """'12 March 2025', as GOV.UK writes a date in a sentence (English month whatever the locale)."""
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def update_date_problem(on: dt.date, *, published: dt.date | None, today: dt.date) -> str | None:
+    """Why a progress update may not be dated `on`, or None where it may.
+
+    An update answers a finding of a published report, so it is dated on or after the day the
+    inspection was published (where Beacon knows that day: `Inspection.published`), and never after
+    today."""
+    if on > today:
+        return "The date of the update cannot be in the future."
+    if published is not None and on < published:
+        return (
+            f"The date of the update must be on or after {long_date(published)}, "
+            "when the inspection was published."
+        )
+    return None
+
 
 class ProgressUpdate(models.Model):
     """A dated progress update (management response). Never edited: a correction is a new update.

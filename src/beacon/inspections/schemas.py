@@ -51,11 +51,17 @@ class InspectionDetailOut(InspectionOut):
 
 
 class StatusCounts(Schema):
+    """total = completed + green + amber + red + no_status."""
+
     total: int
-    completed: int
+    completed: int = Field(description="Complete or N/A.")
     green: int
     amber: int
     red: int
+    no_status: int = Field(description="No update yet, or the latest update gave no RAG status.")
+    overdue: int = Field(
+        description="Not completed and past the due date (also counted in green, amber, red or no_status)."
+    )
 
 
 class PortfolioSummary(Schema):
@@ -70,6 +76,9 @@ class SummaryOut(Schema):
 
     inspection: str
     as_of: dt.date
+    all_portfolios: PortfolioSummary = Field(
+        description='Every portfolio together (force-wide), kind by kind; portfolio is "All portfolios".'
+    )
     portfolios: list[PortfolioSummary]
 
 
@@ -170,7 +179,10 @@ class FindingDetailOut(FindingOut):
 class UpdateIn(InSchema):
     status: str = Field(description="red | amber | green | complete | na")
     text: str
-    date: dt.date | None = Field(default=None, description="Defaults to today; may not be in the future.")
+    date: dt.date | None = Field(
+        default=None,
+        description="Defaults to today; may not be in the future, nor before the inspection was published.",
+    )
     based_on_update_id: int | None = Field(
         default=None,
         description="The latest update you saw (latest_update.id); 409 if another has been added since.",

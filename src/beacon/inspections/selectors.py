@@ -34,11 +34,26 @@ SUMMARY_ROWS = [
 ]
 
 
+ALL_PORTFOLIOS = "All portfolios"
+ALL_FINDINGS = "All findings"
+
+
 @dataclass(frozen=True)
 class Flag:
     code: str  # overdue | stale | no_owner | due_soon
     label: str
     reason: str
+    days: int | None = None  # overdue: how many days past the due date
+
+
+def overdue_text(days: int) -> str:
+    return f"overdue by {days} day{'' if days == 1 else 's'}"
+
+
+def is_overdue(status: str, due_date: date | None, as_of: date) -> bool:
+    """Past its due date on `as_of` and not closed (Complete or N/A). Callers ask it of lead
+    allocations only: a supporting portfolio answers to the lead, so is never flagged or counted."""
+    return status not in CLOSED_STATUSES and due_date is not None and due_date < as_of
 
 
 @dataclass
@@ -74,6 +89,22 @@ class PlanItem:
     def has(self, code: str) -> bool:
         return any(f.code == code for f in self.flags)
 
+    @property
+    def overdue_days(self) -> int | None:
+        """Days past the due date where the item is overdue, else None."""
+        return next((f.days for f in self.flags if f.code == "overdue"), None)
+
+    @property
+    def overdue_text(self) -> str:
+        """The words "overdue by 30 days", or "" where the item is not overdue."""
+        days = self.overdue_days
+        return overdue_text(days) if days is not None else ""
+
+    @property
+    def rag_text(self) -> str:
+        """The RAG cell in words, so that it reads without its colour: "Amber — overdue by 30 days"."""
+        return f"{self.status_label} — {self.overdue_text}" if self.overdue_text else self.status_label
+
 
 def latest_update_subquery(as_of: date) -> Subquery:
     return Subquery(
@@ -95,10 +126,15 @@ def derive_flags(item: PlanItem, as_of: date, rules: PlanRules) -> list[Flag]:
     flags: list[Flag] = []
     if item.closed or a.role != Allocation.Role.LEAD:
         return flags
-    if a.due_date and a.due_date < as_of:
+    if a.due_date and is_overdue(item.status, a.due_date, as_of):
         days = (as_of - a.due_date).days
         flags.append(
-            Flag("overdue", "Overdue", f"Due {short_date(a.due_date)}, {days} days ago, and not closed.")
+            Flag(
+                "overdue",
+                "Overdue",
+                f"Due {short_date(a.due_date)}, {days} days ago, and not closed.",
+                days=days,
+            )
         )
     elif a.due_date and a.due_date <= as_of + timedelta(days=rules.due_soon_days):
         days = (a.due_date - as_of).days
@@ -146,20 +182,26 @@ def plan_items(
 
 
 def empty_counts() -> dict[str, int]:
-    return {"total": 0, "completed": 0, "green": 0, "amber": 0, "red": 0}
+    """Total = completed + green + amber + red + no_status; overdue counts those of them (never
+    completed) past their due date."""
+    return {"total": 0, "completed": 0, "green": 0, "amber": 0, "red": 0, "no_status": 0, "overdue": 0}
 
 
-def count_status(counts: dict[str, int], status: str) -> None:
+def count_status(counts: dict[str, int], status: str, *, overdue: bool = False) -> None:
     counts["total"] += 1
     if status in CLOSED_STATUSES:
         counts["completed"] += 1
     elif status in (Status.GREEN, Status.AMBER, Status.RED):
         counts[status] += 1
-    # blank / no update: Total only
+    else:  # no update yet, or the latest update gave no RAG status
+        counts["no_status"] += 1
+    if overdue:
+        counts["overdue"] += 1
 
 
 def inspection_summary(inspection: Inspection, as_of: date) -> list[dict[str, Any]]:
-    """Board-paper summary per portfolio: Total, Completed, Green, Amber, Red for each kind.
+    """Board-paper summary per portfolio for each kind: Total, Completed, Green, Amber, Red, No status
+    yet (no update, or no RAG status in the latest), which add up to Total; and Overdue.
 
     Only lead allocations in force on `as_of` count; every portfolio with any allocation in the
     inspection (supporting or transferred out included) is listed.
@@ -174,27 +216,49 @@ def inspection_summary(inspection: Inspection, as_of: date) -> list[dict[str, An
             ),
             is_active=ExpressionWrapper(active_on(as_of), output_field=BooleanField()),
         )
-        .values_list("portfolio__name", "finding__kind", "role", "latest_status", "is_active")
+        .values_list("portfolio__name", "finding__kind", "role", "latest_status", "is_active", "due_date")
     )
     per: dict[str, dict[str, dict[str, int]]] = {}
-    for portfolio, kind, role, status, active in allocs:
+    for portfolio, kind, role, status, active, due_date in allocs:
         counts = per.setdefault(portfolio, {key: empty_counts() for key, _, _ in SUMMARY_ROWS})
         if role != Allocation.Role.LEAD or not active:
             continue
         key = next(k for k, kd, _ in SUMMARY_ROWS if kd == kind)
-        count_status(counts[key], status or "")
+        count_status(counts[key], status or "", overdue=is_overdue(status or "", due_date, as_of))
     return [{"portfolio": name, **per[name]} for name in sorted(per)]
 
 
-def summary_table_rows(summary_entry: Mapping[str, object], *, show_causes: bool) -> list[dict[str, object]]:
-    """The summary rows as a board paper prints them (causes of concern only where there are any)."""
-    rows = []
+def all_portfolios_summary(summary: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The force-wide entry: every portfolio's counts (as `inspection_summary` gives them) added up,
+    kind by kind. Each finding has one lead portfolio at a time, so each is counted once."""
+    entries = list(summary)
+    total: dict[str, Any] = {"portfolio": ALL_PORTFOLIOS}
+    for key, _, _ in SUMMARY_ROWS:
+        counts = empty_counts()
+        for entry in entries:
+            for column, n in entry[key].items():
+                counts[column] += n
+        total[key] = counts
+    return total
+
+
+def summary_table_rows(
+    summary_entry: Mapping[str, object], *, show_causes: bool, all_findings: bool = False
+) -> list[dict[str, object]]:
+    """The summary rows as a board paper prints them (causes of concern only where there are any);
+    with `all_findings`, a last row adding up every kind."""
+    rows: list[dict[str, object]] = []
+    overall = empty_counts()
     for key, _kind, label in SUMMARY_ROWS:
         counts = summary_entry[key]
         assert isinstance(counts, dict)
+        for column, n in counts.items():
+            overall[column] += n
         if key == "causes_of_concern" and not (show_causes or counts["total"]):
             continue
         rows.append({"label": label, **counts})
+    if all_findings:
+        rows.append({"label": ALL_FINDINGS, **overall})
     return rows
 
 

@@ -23,6 +23,7 @@ from beacon.inspections.models import (
     Portfolio,
     ProgressUpdate,
     Status,
+    update_date_problem,
 )
 from beacon.inspections.selectors import can_add_update
 
@@ -42,7 +43,8 @@ def add_update(
     based_on_update_id: int | None = None,
     corrects: ProgressUpdate | None = None,
 ) -> ProgressUpdate:
-    """Append a progress update.
+    """Append a progress update, dated `on` (default today): not in the future, and not before the
+    inspection was published.
 
     `based_on_update_id` is the latest update the author saw when they opened the form; if someone
     else has added one since, the new update is refused (EditConflict) so that nobody sets a RAG
@@ -54,13 +56,17 @@ def add_update(
             "Only the action owner, the plan owner or the performance team may add updates."
         )
     problems: list[Problem] = []
-    on = on or timezone.localdate()
+    today = timezone.localdate()
+    on = on or today
     if status not in Status.values or status == Status.BLANK:
         problems.append(Problem("Choose a status: Red, Amber, Green, Complete or N/A.", "status"))
     if not text.strip():
         problems.append(Problem("Enter the update.", "text"))
-    if on > timezone.localdate():
-        problems.append(Problem("The date of an update cannot be in the future.", "date"))
+    published = (
+        Finding.objects.filter(pk=allocation.finding_id).values_list("inspection__published", flat=True).get()
+    )
+    if (date_problem := update_date_problem(on, published=published, today=today)) is not None:
+        problems.append(Problem(date_problem, "date"))
     if allocation.ended_on is not None:
         problems.append(Problem("This allocation has ended; add the update to the current one.", ""))
     if corrects is not None and corrects.allocation_id != allocation.pk:

@@ -55,6 +55,9 @@ def inspection_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         }
         for entry in summary
     ]
+    force_rows = selectors.summary_table_rows(
+        selectors.all_portfolios_summary(summary), show_causes=has_cc, all_findings=True
+    )
     return render(
         request,
         "inspections/inspection_detail.html",
@@ -63,6 +66,7 @@ def inspection_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "grades": inspection.graded_areas.all(),
             "tree": selectors.finding_tree(inspection),
             "tables": tables,
+            "force_rows": force_rows,
             "as_of": as_of,
         },
     )
@@ -130,15 +134,18 @@ def finding_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @capability_required("plans.update")
 def add_update(request: AuthedRequest, pk: int) -> HttpResponse:
-    allocation = get_object_or_404(Allocation.objects.select_related("finding", "portfolio"), pk=pk)
+    allocation = get_object_or_404(
+        Allocation.objects.select_related("finding__inspection", "portfolio"), pk=pk
+    )
     if not selectors.can_add_update(request.user, allocation):
         return refuse(
             request, "Only the action owner, the plan owner or the performance team may add updates."
         )
     latest = allocation.updates.order_by("-date", "-created_at", "-id").first()
+    published = allocation.finding.inspection.published
     conflict = None
     if request.method == "POST":
-        form = UpdateForm(request.POST)
+        form = UpdateForm(request.POST, published=published)
         if form.is_valid():
             try:
                 services.add_update(
@@ -153,14 +160,17 @@ def add_update(request: AuthedRequest, pk: int) -> HttpResponse:
                 form.add_problems(exc.problems)
             except EditConflict as exc:
                 conflict = exc
-                form = UpdateForm(initial={**form.cleaned_data, "based_on": latest.pk if latest else None})
+                form = UpdateForm(
+                    initial={**form.cleaned_data, "based_on": latest.pk if latest else None},
+                    published=published,
+                )
             except PermissionRefused as exc:
                 return refuse(request, str(exc))
             else:
                 messages.success(request, f"Update added to {allocation.finding.ref}.")
                 return redirect("inspections:finding", pk=allocation.finding_id)
     else:
-        form = UpdateForm(initial={"based_on": latest.pk if latest else None})
+        form = UpdateForm(initial={"based_on": latest.pk if latest else None}, published=published)
     return render(
         request,
         "inspections/update_form.html",

@@ -49,11 +49,15 @@ def plan_rows(
         if show_portfolio:
             cells.append(f'<td class="govuk-table__cell govuk-body-s">{escape(a.portfolio.name)}</td>')
         latest = item.latest
+        # Overdue is said in the RAG cell ("Amber — overdue by 30 days"); the other flags go here.
         flags = "".join(
             f'<span class="beacon-flag" title="{escape(fl.reason)}"><strong>{escape(fl.label)}</strong>'
             f'<span class="govuk-visually-hidden">: {escape(fl.reason)}</span></span>'
             for fl in item.flags
+            if fl.code != "overdue"
         )
+        overdue_text = item.overdue_text
+        overdue = f' <strong class="beacon-overdue">— {escape(overdue_text)}</strong>' if overdue_text else ""
         cells += [
             f'<td class="govuk-table__cell">{short_date(a.due_date, "–")}</td>',
             f'<td class="govuk-table__cell">{escape(a.action_owner) or "–"}</td>',
@@ -62,7 +66,7 @@ def plan_rows(
             f'<td class="govuk-table__cell">{latest.date_text if latest else "–"}</td>',
             '<td class="govuk-table__cell" data-col="rag">'
             f'<span class="beacon-rag beacon-rag--{item.rag_class}">'
-            f"{escape(item.status_label)}</span></td></tr>",
+            f"{escape(item.status_label)}</span>{overdue}</td></tr>",
         ]
         out.append("".join(cells))
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped

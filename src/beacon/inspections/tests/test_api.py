@@ -228,7 +228,15 @@ def test_officer_who_owns_the_item_adds_an_update_and_the_summary_changes(
         entry = next(e for e in portfolios if e["portfolio"] == "Local Policing")
         return entry["recommendations"]
 
-    assert local_recs() == {"total": 1, "completed": 0, "green": 0, "amber": 1, "red": 0}
+    assert local_recs() == {
+        "total": 1,
+        "completed": 0,
+        "green": 0,
+        "amber": 1,
+        "red": 0,
+        "no_status": 0,
+        "overdue": 0,
+    }
 
     body = {
         "status": "green",
@@ -248,7 +256,15 @@ def test_officer_who_owns_the_item_adds_an_update_and_the_summary_changes(
     assert update.author == officer
     assert AuditEvent.objects.filter(model="progressupdate", object_pk=str(update.pk), source="api").exists()
 
-    assert local_recs() == {"total": 1, "completed": 0, "green": 1, "amber": 0, "red": 0}
+    assert local_recs() == {
+        "total": 1,
+        "completed": 0,
+        "green": 1,
+        "amber": 0,
+        "red": 0,
+        "no_status": 0,
+        "overdue": 0,
+    }
     # As at a date before the update, the summary is as it was.
     before = client.get(f"{API}/inspections/{plan.inspection.pk}/summary?as_of=2024-06-10").json()
     assert before["portfolios"][0]["portfolio"] == "Local Policing"

@@ -55,14 +55,18 @@ HAND_COUNT_AS_AT = {
     DCC: entry(afi=counts(3, completed=1, amber=1)),
     DOF: entry(afi=counts(3, completed=1, amber=1, red=1)),
 }
-# On 15 Sep 2024 the undated updates (given as at 30 Sep) and AFI.2's RED of 20 Sep are not there yet:
-#   ACC Local Policing: CC.1 GREEN, R.1 GREEN, AFI.4 none, AFI.6 GREEN → AFI 2 = 1 green
-#   Deputy Chief Constable: AFI.3 AMBER (10 Sep), AFI.5 AMBER (12 Jul), AFI.8 none → AFI 3 = 2 amber
-#   Director of Finance: nothing yet → AFI 3, no status
+# Nothing is overdue on 30 Sep: the items due before then (AFI.1, AFI.4, AFI.5) are closed.
+# On 15 Sep 2024 the undated updates (given as at 30 Sep) and AFI.2's RED of 20 Sep are not there yet,
+# so the three items due before then are open and overdue:
+#   ACC Local Policing: CC.1 GREEN, R.1 GREEN, AFI.4 none (due 30 Jun), AFI.6 GREEN → AFI 2 = 1 green
+#     + 1 with no status, 1 overdue
+#   Deputy Chief Constable: AFI.3 AMBER (10 Sep), AFI.5 AMBER (12 Jul, due 31 Aug), AFI.8 none
+#     → AFI 3 = 2 amber + 1 with no status, 1 overdue
+#   Director of Finance: nothing yet, AFI.1 due 30 Jun → AFI 3, no status, 1 overdue
 HAND_COUNT_15_SEP = {
-    ALP: entry(cc=counts(1, green=1), rec=counts(1, green=1), afi=counts(2, green=1)),
-    DCC: entry(afi=counts(3, amber=2)),
-    DOF: entry(afi=counts(3)),
+    ALP: entry(cc=counts(1, green=1), rec=counts(1, green=1), afi=counts(2, green=1, overdue=1)),
+    DCC: entry(afi=counts(3, amber=2, overdue=1)),
+    DOF: entry(afi=counts(3, overdue=1)),
 }
 # (ref, portfolio) of the updates printed without a date of update: rows 5, 10, 12, 13 and 15
 UNDATED = {("AFI.1", DOF), ("AFI.4", ALP), ("AFI.5", DCC), ("AFI.5", ALP), ("AFI.7", DOF)}

@@ -266,6 +266,7 @@ def test_docx(plan: Plan) -> None:
     ]
     assert headings == [
         ("Title", f"Improvement plan: {TITLE}"),
+        ("Heading 1", "All portfolios (force-wide)"),
         ("Heading 1", "Crime and Justice"),
         ("Heading 1", "Local Policing"),
     ]
@@ -276,14 +277,24 @@ def test_docx(plan: Plan) -> None:
     )
     assert doc.sections[0].header.paragraphs[0].text == TITLE
 
-    crime_summary, crime_plan, local_summary, local_plan = doc.tables
+    all_summary, crime_summary, crime_plan, local_summary, local_plan = doc.tables
+    heading = ["", "Total", "Completed", "Green", "Amber", "Red", "No status yet", "Overdue"]
     assert [[c.text for c in row.cells] for row in crime_summary.rows] == [
-        ["", "Total", "Completed", "Green", "Amber", "Red"],
-        ["Recommendations", "1", "0", "1", "0", "0"],
-        ["Areas for improvement", "1", "0", "0", "1", "0"],
-        ["Causes of concern", "1", "0", "0", "0", "1"],
+        heading,
+        ["Recommendations", "1", "0", "1", "0", "0", "0", "0"],
+        ["Areas for improvement", "1", "0", "0", "1", "0", "0", "0"],
+        ["Causes of concern", "1", "0", "0", "0", "1", "0", "0"],
     ]
-    assert [c.text for c in local_summary.rows[2].cells] == ["Areas for improvement", "3", "1", "0", "0", "0"]
+    assert [c.text for c in local_summary.rows[2].cells] == [
+        "Areas for improvement", "3", "1", "0", "0", "0", "2", "0"
+    ]  # fmt: skip
+    assert [[c.text for c in row.cells] for row in all_summary.rows] == [
+        heading,
+        ["Recommendations", "2", "1", "1", "0", "0", "0", "0"],
+        ["Areas for improvement", "4", "1", "0", "1", "0", "2", "0"],
+        ["Causes of concern", "1", "0", "0", "0", "1", "0", "0"],
+        ["All findings", "7", "2", "1", "1", "1", "2", "0"],
+    ]
     crime_rows = [[c.text for c in row.cells] for row in crime_plan.rows]
     assert crime_rows[0] == exports.PLAN_HEADINGS
     assert crime_rows[1] == [
@@ -332,14 +343,29 @@ def test_xlsx(plan: Plan) -> None:
     assert summary["A1"].value == f"Improvement plan: {TITLE}"
     assert summary["A2"].value == "Position as at 30 Sep 2024"
     rows = [list(r) for r in summary.iter_rows(min_row=4, values_only=True)]
+    everyone = "All portfolios (force-wide)"
     assert rows == [
-        ["Portfolio", "Finding type", "Total", "Completed", "Green", "Amber", "Red"],
-        ["Crime and Justice", "Recommendations", 1, 0, 1, 0, 0],
-        ["Crime and Justice", "Areas for improvement", 1, 0, 0, 1, 0],
-        ["Crime and Justice", "Causes of concern", 1, 0, 0, 0, 1],
-        ["Local Policing", "Recommendations", 1, 1, 0, 0, 0],
-        ["Local Policing", "Areas for improvement", 3, 1, 0, 0, 0],
-        ["Local Policing", "Causes of concern", 0, 0, 0, 0, 0],
+        [
+            "Portfolio",
+            "Finding type",
+            "Total",
+            "Completed",
+            "Green",
+            "Amber",
+            "Red",
+            "No status yet",
+            "Overdue",
+        ],
+        [everyone, "Recommendations", 2, 1, 1, 0, 0, 0, 0],
+        [everyone, "Areas for improvement", 4, 1, 0, 1, 0, 2, 0],
+        [everyone, "Causes of concern", 1, 0, 0, 0, 1, 0, 0],
+        [everyone, "All findings", 7, 2, 1, 1, 1, 2, 0],
+        ["Crime and Justice", "Recommendations", 1, 0, 1, 0, 0, 0, 0],
+        ["Crime and Justice", "Areas for improvement", 1, 0, 0, 1, 0, 0, 0],
+        ["Crime and Justice", "Causes of concern", 1, 0, 0, 0, 1, 0, 0],
+        ["Local Policing", "Recommendations", 1, 1, 0, 0, 0, 0, 0],
+        ["Local Policing", "Areas for improvement", 3, 1, 0, 0, 0, 2, 0],
+        ["Local Policing", "Causes of concern", 0, 0, 0, 0, 0, 0, 0],
     ]
     assert summary["C4"].font.bold
 
@@ -422,7 +448,8 @@ def test_command_writes_a_pdf(plan: Plan, tmp_path: Path) -> None:
         "2024-09-30",
     )
     reader = PdfReader(out)
-    assert "Crime and Justice" in reader.pages[0].extract_text()
+    assert "All portfolios (force-wide)" in reader.pages[0].extract_text()
+    assert "Crime and Justice" in reader.pages[1].extract_text()
 
 
 def test_command_without_as_of(plan: Plan, tmp_path: Path) -> None:

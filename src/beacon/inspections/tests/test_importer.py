@@ -33,9 +33,27 @@ MID_JUNE = dt.date(2024, 6, 15)
 
 
 def counts(
-    total: int = 0, completed: int = 0, green: int = 0, amber: int = 0, red: int = 0
+    total: int = 0,
+    completed: int = 0,
+    green: int = 0,
+    amber: int = 0,
+    red: int = 0,
+    no_status: int | None = None,
+    overdue: int = 0,
 ) -> dict[str, int]:
-    return {"total": total, "completed": completed, "green": green, "amber": amber, "red": red}
+    """A summary row. Every item counted in Total is in exactly one of Completed, Green, Amber, Red and
+    No status yet, so no_status is, unless given, what the others leave of Total."""
+    if no_status is None:
+        no_status = total - completed - green - amber - red
+    return {
+        "total": total,
+        "completed": completed,
+        "green": green,
+        "amber": amber,
+        "red": red,
+        "no_status": no_status,
+        "overdue": overdue,
+    }
 
 
 def entry(
@@ -49,14 +67,18 @@ def entry(
 
 
 # Counted by hand from the sample. Only lead allocations in force on the date count; AFI.5 in Local
-# Policing is supporting; AFI.4 left Crime for Performance & Insight on 10 May 2024.
+# Policing is supporting; AFI.4 left Crime for Performance & Insight on 10 May 2024. Overdue on 31 Dec:
+# CC.1 (due 30 Sep, GREEN), AFI.2 (due 31 Oct, AMBER), AFI.4 and AFI.5 (due 30 Sep, AMBER and GREEN);
+# R.1 and AFI.1 are due on 31 Dec itself, AFI.3 and AFI.6 are closed.
 HAND_COUNT_END_2024 = {
-    "Contact Management": entry(cc=counts(1, green=1), rec=counts(1, green=1), afi=counts(1, red=1)),
+    "Contact Management": entry(
+        cc=counts(1, green=1, overdue=1), rec=counts(1, green=1), afi=counts(1, red=1)
+    ),
     "Crime": entry(),
-    "Local Policing": entry(afi=counts(3, completed=2, amber=1)),
-    "Performance & Insight": entry(afi=counts(2, green=1, amber=1)),
+    "Local Policing": entry(afi=counts(3, completed=2, amber=1, overdue=1)),
+    "Performance & Insight": entry(afi=counts(2, green=1, amber=1, overdue=2)),
 }
-# On 15 June 2024 only CC.1 (AMBER on 2 June) and AFI.6 (N/A on 1 May) had a status.
+# On 15 June 2024 only CC.1 (AMBER on 2 June) and AFI.6 (N/A on 1 May) had a status; nothing was due yet.
 HAND_COUNT_MID_JUNE = {
     "Contact Management": entry(cc=counts(1, amber=1), rec=counts(1), afi=counts(1)),
     "Crime": entry(),

@@ -108,12 +108,15 @@ def test_summary_counts_as_board_papers_do() -> None:
     AllocationFactory(finding=moved.finding, portfolio=p, started_on=D(2024, 2, 1))
 
     summary = {s["portfolio"]: s for s in selectors.inspection_summary(insp, D(2024, 3, 1))}
+    # the update without a status, AFI.9 (no update) and AFI.20 (no update since it moved here)
     assert summary["Local"]["areas_for_improvement"] == {
         "total": 8,
         "completed": 2,
         "green": 1,
         "amber": 1,
         "red": 1,
+        "no_status": 3,
+        "overdue": 0,
     }
     assert summary["Local"]["recommendations"] == {
         "total": 1,
@@ -121,6 +124,8 @@ def test_summary_counts_as_board_papers_do() -> None:
         "green": 1,
         "amber": 0,
         "red": 0,
+        "no_status": 0,
+        "overdue": 0,
     }
     assert summary["Local"]["causes_of_concern"]["total"] == 0
     assert summary["Other"]["areas_for_improvement"]["total"] == 0  # listed, counts nothing

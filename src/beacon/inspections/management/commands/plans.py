@@ -64,6 +64,7 @@ class Command(DomainCommand):
 
     def handle_summary(self, inspection: str, as_of: dt.date | None, json: bool = False, **_: Any) -> None:
         from beacon.inspections.selectors import (
+            all_portfolios_summary,
             get_inspection_by_title,
             inspection_summary,
             summary_table_rows,
@@ -74,18 +75,30 @@ class Command(DomainCommand):
             raise CommandError(f"No inspection titled {inspection!r}.")
         day = as_of or timezone.localdate()
         summary = inspection_summary(insp, day)
+        everyone = all_portfolios_summary(summary)
         if json:
-            self.emit_json({"inspection": insp.title, "as_of": day.isoformat(), "portfolios": summary})
+            self.emit_json(
+                {
+                    "inspection": insp.title,
+                    "as_of": day.isoformat(),
+                    "all_portfolios": everyone,
+                    "portfolios": summary,
+                }
+            )
             return
         has_cc = insp.findings.filter(kind="cause_of_concern").exists()
         self.stdout.write(f"{insp.title} — as at {day:%d %B %Y}")
-        for entry in summary:
+        for entry, all_findings in [(everyone, True)] + [(e, False) for e in summary]:
             self.stdout.write(f"\n{entry['portfolio']}")
-            self.stdout.write(f"  {'':24}{'Total':>7}{'Completed':>11}{'Green':>7}{'Amber':>7}{'Red':>7}")
-            for row in summary_table_rows(entry, show_causes=has_cc):
+            self.stdout.write(
+                f"  {'':24}{'Total':>7}{'Completed':>11}{'Green':>7}{'Amber':>7}{'Red':>7}"
+                f"{'No status yet':>15}{'Overdue':>9}"
+            )
+            for row in summary_table_rows(entry, show_causes=has_cc, all_findings=all_findings):
                 self.stdout.write(
                     f"  {row['label']:24}{row['total']:>7}{row['completed']:>11}"
                     f"{row['green']:>7}{row['amber']:>7}{row['red']:>7}"
+                    f"{row['no_status']:>15}{row['overdue']:>9}"
                 )
 
     def add_export_arguments(self, p: CommandParser) -> None:
