@@ -100,3 +100,23 @@ def test_the_most_urgent_comes_first_then_flags_then_the_longest_waiting(
     _, key = create_api_token(officer, name="t")
     api = Client().get("/api/v1/incidents/inbox", headers={"Authorization": f"Bearer {key}"}).json()
     assert [i["incident"]["reference"] for i in api["items"]] == [i.reference for i in expected]
+
+
+def test_the_inbox_narrows_to_a_team_and_downloads_with_each_incident_logged(
+    town: dict[str, Any], handler: User, make_user: Callable[..., User], client_for: Callable[..., Client]
+) -> None:
+    from beacon.core.models import AuditEvent
+
+    market = _incident(town, handler, hours_ago=2)
+    docks = services.create_incident(handler, report(lat=52.59, lon=-1.11))
+    sergeant = make_user(Role.SUPERVISOR, username="sgt")
+    sergeant.areas.add(town["market"].area, town["docks"].area)
+    c = client_for(sergeant)
+    html = c.get(reverse("incidents:inbox"), {"neighbourhood": str(town["docks"].pk)}).content.decode()
+    assert docks.reference in html and market.reference not in html
+    r = c.get(reverse("incidents:inbox"), {"neighbourhood": str(town["docks"].pk), "download": "csv"})
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    body = r.content.decode("utf-8-sig")
+    assert docks.reference in body and market.reference not in body
+    logged = AuditEvent.objects.filter(action="export", actor=sergeant, model="incident")
+    assert list(logged.values_list("object_pk", flat=True)) == [str(docks.pk)]
