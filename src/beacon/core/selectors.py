@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from beacon.core import audit
 from beacon.core.models import AuditEvent, User
@@ -19,9 +22,28 @@ def holds_personal_data(app_label: str, model: str) -> bool:
 
 
 def audit_events(
-    *, app_label: str = "", model: str = "", object_pk: str = "", actor: str = "", action: str = ""
+    *,
+    app_label: str = "",
+    model: str = "",
+    object_pk: str = "",
+    actor: str = "",
+    action: str = "",
+    q: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> QuerySet[AuditEvent]:
+    """Audit entries, newest first, narrowed by any of: the record (app, type, key), the user, the
+    action, a reference or record key (`q`: part of what the entry names), and the days from and to
+    (inclusive, London time)."""
     qs = AuditEvent.objects.select_related("actor")
+    if q.strip():
+        qs = qs.filter(Q(object_repr__icontains=q.strip()) | Q(object_pk=q.strip()))
+    tz = timezone.get_default_timezone()
+    if since is not None:
+        qs = qs.filter(at__gte=timezone.make_aware(dt.datetime.combine(since, dt.time()), tz))
+    if until is not None:
+        day_after = dt.datetime.combine(until + dt.timedelta(days=1), dt.time())
+        qs = qs.filter(at__lt=timezone.make_aware(day_after, tz))
     if app_label:
         qs = qs.filter(app_label=app_label)
     if model:

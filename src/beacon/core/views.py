@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -8,9 +10,12 @@ from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from beacon.core import selectors, services
+from beacon.core import audit, selectors, services
+from beacon.core.downloads import FORMATS, MAX_ROWS, table_download
+from beacon.core.errors import Problem
 from beacon.core.forms import GovukForm
 from beacon.core.models import AuditEvent
 from beacon.core.permissions import AuthedRequest, capability_required
@@ -47,18 +52,91 @@ def _audit_purpose(request: AuthedRequest) -> str:
     return request.GET.get("purpose", "").strip()[:200] or AUDIT_PURPOSE
 
 
+AUDIT_TEXT_FILTERS = ("app_label", "model", "object_pk", "actor", "action", "q")
+AUDIT_COLUMNS = [
+    "When",
+    "User",
+    "Action",
+    "App",
+    "Record type",
+    "Record key",
+    "Record",
+    "Fields",
+    "Reason",
+    "Source",
+]
+
+
+def _day(value: str, label: str, problems: list[Problem], field: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or not 1900 <= day.year <= 2199:
+        problems.append(Problem(f"Enter the date {label} as a real date, for example 2026-06-01.", field))
+        return None
+    return day
+
+
 @capability_required("audit.view")
 def audit_list(request: AuthedRequest) -> HttpResponse:
-    f = {k: request.GET.get(k, "").strip() for k in ("app_label", "model", "object_pk", "actor", "action")}
-    page = Paginator(selectors.audit_events(**f), 50).get_page(request.GET.get("page"))
+    """The audit trail, searched by user, record type, action, a reference or key, and the days
+    from and to; paged, and downloaded as CSV or XLSX (entries name the fields they touched, not
+    their values; the download itself is written to the access log)."""
+    f = {k: request.GET.get(k, "").strip()[:200] for k in (*AUDIT_TEXT_FILTERS, "since", "until")}
+    problems: list[Problem] = []
+    since = _day(f["since"], "from", problems, "since")
+    until = _day(f["until"], "to", problems, "until")
+    if since and until and since > until:
+        problems.append(Problem("The date to must be on or after the date from.", "until"))
+    qs = selectors.audit_events(**{k: f[k] for k in AUDIT_TEXT_FILTERS}, since=since, until=until)
     purpose = _audit_purpose(request)
+    fmt = request.GET.get("download", "")
+    if fmt in FORMATS and not problems:
+        events = list(qs[:MAX_ROWS])
+        audit.record_read_of(
+            request.user,
+            app_label="core",
+            model="auditevent",
+            object_pk="download",
+            object_repr=f"audit trail downloaded ({FORMATS[fmt]}, {len(events)} entries)",
+            reason=f"audit trail: {purpose}",
+        )
+        rows = (
+            [
+                e.at,
+                e.actor_label,
+                e.get_action_display(),
+                e.app_label,
+                e.model,
+                e.object_pk,
+                e.object_repr,
+                ", ".join(sorted(e.changes)) if isinstance(e.changes, dict) else "",
+                e.reason,
+                e.source,
+            ]
+            for e in events
+        )
+        return table_download("audit-trail", AUDIT_COLUMNS, rows, fmt)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     # The entries show records' values (names, phone numbers, addresses): the personal data shown
     # is written to the access log like any other read.
     selectors.log_audit_view(request.user, list(page.object_list), reason=purpose)
+    query = urlencode({**{k: v for k, v in f.items() if v}, "purpose": purpose})
     return render(
         request,
         "core/audit_list.html",
-        {"page": page, "filters": f, "actions": AuditEvent.Action.choices, "purpose": purpose},
+        {
+            "page": page,
+            "filters": f,
+            "query": query,
+            "problems": problems,
+            "downloads": [(label, f"?{query}&download={fmt}") for fmt, label in FORMATS.items()],
+            "actions": AuditEvent.Action.choices,
+            "purpose": purpose,
+        },
     )
 
 
