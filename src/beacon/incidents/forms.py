@@ -61,6 +61,18 @@ CRIME_CHOICES = [
 FLAG_CHOICES = [("", "Any")] + [(f, f.replace("_", " ").capitalize()) for f in FLAG_FIELDS]
 
 
+def coordinate_field(label: str, example: str, *, hint: bool = False) -> forms.FloatField:
+    """A latitude or longitude typed or filled from the map (checked to be on the Earth by the
+    service, which names the field)."""
+    return forms.FloatField(
+        label=label,
+        required=False,
+        help_text=f"Optional: from the map, for example {example}" if hint else "",
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={"invalid": f"Enter the {label.lower()} as a number, for example {example}."},
+    )
+
+
 def answer_field(key: str) -> str:
     return f"answer_{key}"
 
@@ -127,20 +139,8 @@ class IntakeForm(GovukForm):
     caller_person = forms.CharField(required=False, widget=forms.HiddenInput)
     postcode = forms.CharField(label="Postcode", max_length=20, required=False)
     address = forms.CharField(label="Address or place", max_length=300, required=False)
-    lat = forms.FloatField(
-        label="Latitude",
-        required=False,
-        help_text="Optional: from the map, for example 52.6151",
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={"invalid": "Enter the latitude as a number, for example 52.6151."},
-    )
-    lon = forms.FloatField(
-        label="Longitude",
-        required=False,
-        help_text="Optional: from the map, for example -1.1051",
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={"invalid": "Enter the longitude as a number, for example -1.1051."},
-    )
+    lat = coordinate_field("Latitude", "52.6151", hint=True)
+    lon = coordinate_field("Longitude", "-1.1051", hint=True)
     is_asb = forms.ChoiceField(
         label="Is it anti-social behaviour?", choices=YES_NO, initial="yes", widget=forms.RadioSelect
     )
@@ -475,18 +475,8 @@ class TriagePlaceForm(GovukForm):
 
     postcode = forms.CharField(label="Postcode", max_length=20, required=False)
     address = forms.CharField(label="Address or place", max_length=300, required=False)
-    lat = forms.FloatField(
-        label="Latitude",
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={"invalid": "Enter the latitude as a number, for example 52.6151."},
-    )
-    lon = forms.FloatField(
-        label="Longitude",
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={"invalid": "Enter the longitude as a number, for example -1.1051."},
-    )
+    lat = coordinate_field("Latitude", "52.6151")
+    lon = coordinate_field("Longitude", "-1.1051")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
