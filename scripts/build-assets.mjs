@@ -22,4 +22,13 @@ writeFileSync(join(out, "beacon.css"), css.css);
 cpSync(join(nm, "govuk-frontend/dist/govuk/govuk-frontend.min.js"), join(out, "govuk-frontend.min.js"));
 cpSync(join(nm, "govuk-frontend/dist/govuk/assets/images"), join(out, "images"), { recursive: true });
 cpSync(join(nm, "htmx.org/dist/htmx.min.js"), join(out, "htmx.min.js"));
+// Leaflet for the map picker on the report forms: its script, styles (with the images they name,
+// though the picker draws no image markers) and licence. No tile layer comes with it.
+const leaflet = join(out, "leaflet");
+mkdirSync(leaflet, { recursive: true });
+for (const file of ["leaflet.js", "leaflet.js.map", "leaflet.css"]) {
+  cpSync(join(nm, "leaflet/dist", file), join(leaflet, file));
+}
+cpSync(join(nm, "leaflet/dist/images"), join(leaflet, "images"), { recursive: true });
+cpSync(join(nm, "leaflet/LICENSE"), join(leaflet, "LICENSE"));
 console.log("assets built in", out);

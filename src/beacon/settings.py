@@ -212,6 +212,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Beacon stores no uploaded files (imports are read and discarded). Media settings are still set,
 # under a prefix of their own: with MEDIA_URL empty, Django's test live server would try every path
 # as a file under the working directory (serving files from it, and failing on a long path).
+# The map picker draws the neighbourhood polygons only; a force may add its own tile server (its
+# host must then be allowed in the CSP's img-src through BEACON_CSP). Attribution is HTML from the
+# operator.
+BEACON_MAP_TILES = env("BEACON_MAP_TILES", "")
+BEACON_MAP_TILES_ATTRIBUTION = env("BEACON_MAP_TILES_ATTRIBUTION", "")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = PROJECT_DIR / "var" / "media"
 

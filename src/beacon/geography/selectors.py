@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 import shapely
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, QuerySet
+from shapely.geometry import mapping
 from shapely.geometry import shape as to_shape
 
 from beacon.core.models import Area
@@ -43,6 +44,7 @@ __all__ = [
     "invalidate_cache",
     "neighbourhood_at",
     "neighbourhood_detail",
+    "neighbourhood_features",
     "neighbourhood_list",
     "priority_list",
     "resolve_location",
@@ -68,6 +70,7 @@ class _Index:
     marker: tuple[Any, ...]
     checked_at: float
     anchor: tuple[Any, ...] = field(default=())  # atomic blocks open when built over own writes
+    geojson: str | None = None  # the map's FeatureCollection, made once per index (neighbourhood_features)
 
 
 _lock = threading.Lock()
@@ -164,6 +167,41 @@ def neighbourhood_at(lat: float, lon: float) -> Neighbourhood | None:
     idx = _current_index()
     i = _find(idx, lat, lon)
     return copy.copy(idx.items[i]) if i is not None else None
+
+
+# Simplification for the map: about a metre, far below what a click on it can tell apart; a real
+# force's boundaries (thousands of points each) then draw quickly. Placing a point never uses it.
+MAP_TOLERANCE_DEGREES = 0.00001
+MAP_DECIMALS = 6
+
+
+def _rounded(coords: Any) -> Any:
+    if isinstance(coords, list | tuple) and coords and isinstance(coords[0], int | float):
+        return [round(float(c), MAP_DECIMALS) for c in coords]
+    return [_rounded(c) for c in coords]
+
+
+def neighbourhood_features() -> str:
+    """Every neighbourhood's polygon as a GeoJSON FeatureCollection (text) for the map picker on
+    the report forms: `id` is the code, `properties` the code, name and area name; by code, as
+    `neighbourhood_at` decides a shared edge. Outlines are simplified for drawing (about a metre).
+    Made from the in-process index, once each time the index is rebuilt."""
+    idx = _current_index()
+    if idx.geojson is None:
+        features = []
+        for n, g in zip(idx.items, idx.geoms, strict=True):
+            drawn = shapely.simplify(g, MAP_TOLERANCE_DEGREES, preserve_topology=True)
+            geometry = mapping(drawn if not drawn.is_empty else g)
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": n.code,
+                    "properties": {"code": n.code, "name": n.name, "area": n.area.name},
+                    "geometry": {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"])},
+                }
+            )
+        idx.geojson = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+    return idx.geojson
 
 
 # ---------------------------------------------------------------------------------------------

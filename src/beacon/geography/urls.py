@@ -7,6 +7,7 @@ app_name = "geography"
 urlpatterns = [
     path("", views.neighbourhoods, name="neighbourhoods"),
     path("neighbourhoods/<int:pk>/", views.neighbourhood, name="neighbourhood"),
+    path("neighbourhoods.geojson", views.neighbourhoods_geojson, name="neighbourhoods_geojson"),
     path("import/", views.import_geojson, name="import"),
     path("priorities/", views.priorities, name="priorities"),
     path("priorities/new/", views.priority_new, name="priority_new"),

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from beacon.core.errors import EditConflict, Problem, ValidationFailed
 from beacon.core.forms import GovukForm
@@ -47,6 +48,14 @@ def neighbourhood(request: AuthedRequest, pk: int) -> HttpResponse:
     n = get_object_or_404(Neighbourhood.objects.select_related("area"), pk=pk)
     detail = selectors.neighbourhood_detail(n, today=timezone.localdate())
     return render(request, "geography/neighbourhood_detail.html", {"n": n, "detail": detail})
+
+
+@require_GET
+@capability_required("geography.view")
+def neighbourhoods_geojson(request: AuthedRequest) -> HttpResponse:
+    """The neighbourhoods' polygons as a GeoJSON FeatureCollection: the map picker's only layer on
+    the report forms (read-only; not personal data)."""
+    return HttpResponse(selectors.neighbourhood_features(), content_type="application/geo+json")
 
 
 @capability_required("geography.manage")
