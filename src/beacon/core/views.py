@@ -35,9 +35,11 @@ class BeaconLoginView(LoginView):
 
 
 def home(request: AuthedRequest) -> HttpResponse:  # login-only: LoginRequiredMiddleware
-    if request.user.can("plans.view"):
-        return redirect("inspections:dashboard")
-    return render(request, "core/home.html")
+    """Each role's own work (beacon.core.homes), each figure a link to the list behind it."""
+    from beacon.core.homes import home_for
+
+    template, context = home_for(request.user)
+    return render(request, "core/home.html", {"role_template": template, **context})
 
 
 @login_not_required
