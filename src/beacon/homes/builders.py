@@ -18,8 +18,16 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.http import urlencode
 
+from beacon.cases import selectors as cases
+from beacon.cases.standards import current_policy, weights
 from beacon.core.models import User
 from beacon.core.roles import Role
+from beacon.incidents import selectors as incidents
+from beacon.inspections import selectors as plans
+from beacon.inspections.models import Allocation, BoardMeeting, Portfolio
+from beacon.partnership import selectors as partnership
+from beacon.people import selectors as people
+from beacon.risk import selectors as risk
 
 RECENT_DAYS = 28  # "what changed" when no board covering the plans has met yet
 CHANGES_SHOWN = 10
@@ -65,8 +73,6 @@ class Section:
 
 
 def _plan_actions(user: User, today: dt.date) -> Section:
-    from beacon.inspections import selectors as plans
-
     items = [i for i in plans.my_items(user, today) if not i.closed]
     overdue = sum(1 for i in items if i.has("overdue"))
     mine = _url("inspections:my_actions")
@@ -92,8 +98,6 @@ def _plan_actions(user: User, today: dt.date) -> Section:
 
 
 def _triage(user: User) -> Figure:
-    from beacon.incidents import selectors as incidents
-
     return Figure(
         incidents.triage(user).count(),
         "ASB incident no team was told of is waiting in the triage inbox",
@@ -104,8 +108,6 @@ def _triage(user: User) -> Figure:
 
 
 def _team_inbox(user: User) -> Figure:
-    from beacon.incidents import selectors as incidents
-
     return Figure(
         incidents.inbox(user).count(),
         "incident is waiting in your team's inbox",
@@ -116,8 +118,6 @@ def _team_inbox(user: User) -> Figure:
 
 
 def _my_cases(user: User) -> Figure:
-    from beacon.cases import selectors as cases
-
     return Figure(
         cases.case_list(user, cases.CaseFilters(status="open", mine=True)).count(),
         "open case you lead or supervise",
@@ -153,12 +153,6 @@ def officer(user: User, today: dt.date) -> dict[str, Any]:
 
 
 def supervisor(user: User, today: dt.date) -> dict[str, Any]:
-    from beacon.cases import selectors as cases
-    from beacon.cases.standards import current_policy, weights
-    from beacon.incidents import selectors as incidents
-    from beacon.partnership import selectors as partnership
-    from beacon.risk import selectors as risk
-
     w = weights(current_policy())
     red = cases.supervisor_cases(user, cases.SupervisorFilters(rag="red"), today, w).count()
     open_cases = cases.supervisor_cases(user, cases.SupervisorFilters(), today, w).count()
@@ -242,9 +236,6 @@ def supervisor(user: User, today: dt.date) -> dict[str, Any]:
 
 
 def analyst(user: User, today: dt.date) -> dict[str, Any]:
-    from beacon.partnership import selectors as partnership
-    from beacon.people import selectors as people
-
     analysis = Section("Analysis", testid="analysis")
     if user.can("people.review"):
         analysis.figures.append(
@@ -302,9 +293,6 @@ def analyst(user: User, today: dt.date) -> dict[str, Any]:
 
 
 def performance(user: User, today: dt.date) -> dict[str, Any]:
-    from beacon.incidents import selectors as incidents
-    from beacon.inspections import selectors as plans
-
     items = plans.dashboard_items(today)
     dashboard = _url("inspections:dashboard")
     counted = [
@@ -351,8 +339,6 @@ def performance(user: User, today: dt.date) -> dict[str, Any]:
 
 
 def partner(user: User, today: dt.date) -> dict[str, Any]:
-    from beacon.partnership import selectors as partnership
-
     agency = partnership.agency_for(user)
     referrals = Section(
         f"Referrals to {agency.name}" if agency else "Referrals to your agency",
@@ -495,7 +481,6 @@ def _add(into: dict[str, int], counts: dict[str, int]) -> None:
 def _by_inspection(items: Iterable[Any]) -> dict[int, tuple[Any, dict[str, int], list[Any]]]:
     """Lead items by inspection: (inspection, counts, items). As the board paper counts: lead
     allocations in force on the day, by their latest status on or before it."""
-    from beacon.inspections import selectors as plans
 
     out: dict[int, tuple[Any, dict[str, int], list[Any]]] = {}
     for item in items:
@@ -511,7 +496,6 @@ def _by_inspection(items: Iterable[Any]) -> dict[int, tuple[Any, dict[str, int],
 def held_portfolios(user: User) -> list[Any]:
     """The portfolios the user holds: named as holder by account, or by their name or job title
     (as plans name people). The inspections app has no selector for this yet."""
-    from beacon.inspections.models import Portfolio
 
     q = Q(holder_user=user)
     for name in user.owner_names():
@@ -522,7 +506,6 @@ def held_portfolios(user: User) -> list[Any]:
 def last_board(inspection_ids: list[int], today: dt.date) -> tuple[Any | None, Any | None]:
     """The latest meeting, on or before today, of a board monitoring any of the inspections, and the
     next one after today (either may be None). The inspections app has no selector for this yet."""
-    from beacon.inspections.models import BoardMeeting
 
     meetings = BoardMeeting.objects.filter(board__inspections__in=inspection_ids).select_related("board")
     last = meetings.filter(date__lte=today).order_by("-date", "-id").first()
@@ -533,7 +516,6 @@ def last_board(inspection_ids: list[int], today: dt.date) -> tuple[Any | None, A
 def _portfolio_summary(portfolio: Any, today: dt.date, since: dt.date) -> PortfolioSummary:
     """One held portfolio's lead findings by inspection, now and as at `since`, and what changed:
     each lead item updated since then (its latest update dated after it) or allocated since."""
-    from beacon.inspections import selectors as plans
 
     now = _by_inspection(plans.portfolio_plan(portfolio, None, today))
     then = _by_inspection(plans.portfolio_plan(portfolio, None, since))
@@ -597,7 +579,6 @@ def _portfolio_summary(portfolio: Any, today: dt.date, since: dt.date) -> Portfo
 
 def _force_rows(today: dt.date, since: dt.date) -> list[SummaryRow]:
     """Every inspection's force-wide counts (all portfolios), now and as at `since`."""
-    from beacon.inspections import selectors as plans
 
     def overall(inspection: Any, on: dt.date) -> dict[str, int]:
         entry = plans.all_portfolios_summary(plans.inspection_summary(inspection, on))
@@ -620,12 +601,8 @@ def _force_rows(today: dt.date, since: dt.date) -> list[SummaryRow]:
 
 
 def chief_officer(user: User, today: dt.date) -> dict[str, Any]:
-    from beacon.inspections import selectors as plans
-
     portfolios = held_portfolios(user)
     if portfolios:
-        from beacon.inspections.models import Allocation
-
         # Which inspections the portfolios answer: to find the boards that monitor them.
         inspection_ids = list(
             Allocation.objects.filter(portfolio__in=portfolios)
