@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from beacon.core import audit, selectors, services
+from beacon.core import audit, homes, selectors, services
 from beacon.core.downloads import FORMATS, MAX_ROWS, table_download
 from beacon.core.errors import Problem
 from beacon.core.forms import GovukForm
@@ -35,10 +35,9 @@ class BeaconLoginView(LoginView):
 
 
 def home(request: AuthedRequest) -> HttpResponse:  # login-only: LoginRequiredMiddleware
-    """Each role's own work (beacon.core.homes), each figure a link to the list behind it."""
-    from beacon.core.homes import home_for
-
-    template, context = home_for(request.user)
+    """Each role's own work (built by beacon.homes through core.homes), each figure a link to the list
+    behind it."""
+    template, context = homes.home_for(request.user)
     return render(request, "core/home.html", {"role_template": template, **context})
 
 
