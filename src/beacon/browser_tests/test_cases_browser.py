@@ -235,3 +235,68 @@ def test_an_officer_opens_a_standard_case_by_hand_and_keeps_its_action_plan(page
     page.get_by_role("button", name="Publish a new version").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("version 2 published")
     check_accessibility(page)
+
+
+def test_the_case_page_is_titled_by_its_victim_and_says_how_to_reach_her_safely(page: Any) -> None:
+    """The heading names the victim and her street (the reference beside it), whatever spelling a
+    later call gave; how to reach her is at the top, and whether it is safe to phone her is kept."""
+    from beacon.cases import services as case_services
+    from beacon.people import services as people_services
+    from beacon.people.models import Person
+
+    force = Force.objects.create(name="Testshire Constabulary", code="TS")
+    north = Area.objects.create(force=force, name="North", code="TN")
+    market = make_neighbourhood(north, "TN1", "Market", (52.60, -1.12, 52.62, -1.10))
+    officer = UserFactory(username="pc_north", role=Role.OFFICER, first_name="Pat", last_name="Lee")
+    officer.areas.add(north)
+    margaret = Person.objects.create()
+    details = {"forename": "Margaret", "surname": "Whitfield", "phone": "07700 900123"}
+    for extra in ({}, {}, {"forename": "Margret", "surname": "Whitfeild"}):  # the last call misspelt
+        rec = people_services.add_contact(
+            None,
+            {**details, **extra, "address": "14 Elm Street", "postcode": "LE1 5WW"},
+            source="incident",
+            person=margaret,
+        )
+    incident = make_incident(area=north, neighbourhood=market, victims=[("caller", rec)])
+    incident.address = "14 Elm Street, Leicester"
+    incident.save(update_fields=["address"])
+    case = case_services.open_case(
+        officer, case_services.CaseInput(risk_level="medium", incident_ids=(incident.pk,))
+    )
+
+    login(page, "pc_north", TEST_PASSWORD)
+    page.goto("/cases/")
+    expect(page.locator(f'tr[data-ref="{case.reference}"]')).to_contain_text("Margaret Whitfield, Elm Street")
+    check_accessibility(page)
+    page.get_by_role("link", name=case.reference).click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text(case.reference)
+    expect(heading).to_contain_text("Margaret Whitfield, Elm Street — Medium risk")
+    block = page.locator("#victim-contact")
+    expect(block.get_by_role("heading", name="How to reach the victim")).to_be_visible()
+    expect(block.get_by_test_id("victim-phone")).to_have_text("07700 900123")
+    expect(block.get_by_test_id("victim-address")).to_have_text("14 Elm Street, LE1 5WW")
+    expect(block.get_by_test_id("safe-to-call")).to_contain_text("Not asked yet")
+    expect(page.locator("body")).not_to_contain_text("Margret")
+    check_accessibility(page)
+
+    block.get_by_role("link", name="Change how to contact them").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("How to contact Margaret Whitfield safely")
+    check_accessibility(page)
+    page.get_by_label("No: do not phone").check()
+    page.get_by_label("How to contact them safely (optional)").fill(
+        "Text first: her neighbour can see her phone."
+    )
+    page.get_by_role("button", name="Save how to contact them").click()
+    page.wait_for_url(re.compile(rf"/cases/{case.pk}/"))
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("How to contact the victim saved.")
+    block = page.locator("#victim-contact")
+    expect(block.get_by_test_id("do-not-phone")).to_contain_text(
+        "It is not safe to phone Margaret Whitfield."
+    )
+    expect(block.get_by_test_id("contact-note")).to_have_text("Text first: her neighbour can see her phone.")
+    check_accessibility(page)
+    party = case.parties.get(role="victim")
+    assert (party.safe_to_call, party.contact_note) == ("no", "Text first: her neighbour can see her phone.")
+    assert AuditEvent.objects.filter(model="case", object_pk=str(case.pk), action="read").exists()

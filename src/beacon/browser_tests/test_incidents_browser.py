@@ -81,7 +81,11 @@ def test_a_call_from_an_earlier_caller_under_a_misspelt_name_reaches_the_team(
     earlier = [
         services.create_incident(
             handler,
-            report(lat=52.605, lon=-1.115, people=[caller("Margaret", "Whitfield", phone="07700 900123")]),
+            report(
+                lat=52.605,
+                lon=-1.115,
+                people=[caller("Margaret", "Whitfield", phone="07700 900123", dob="1948-03-14")],
+            ),
         ),
         services.create_incident(
             handler,
@@ -106,13 +110,27 @@ def test_a_call_from_an_earlier_caller_under_a_misspelt_name_reaches_the_team(
     for inc in earlier:
         expect(card.get_by_test_id("contacts")).to_contain_text(inc.reference)
     expect(card.get_by_test_id("repeat-if-recorded")).to_contain_text("Repeat victim")
-    expect(card.get_by_test_id("probability")).to_have_text(re.compile(r"%"))
+    # Who the candidate is, as Beacon knows her (not as just typed), and what to ask.
+    candidate = panel.get_by_test_id(f"candidate-{person_id}")
+    expect(candidate).to_contain_text("Margaret Whitfield")
+    expect(candidate).to_contain_text("Last contact")
+    expect(candidate.get_by_test_id("probability")).to_have_text(re.compile(r"%"))
+    expect(candidate.get_by_test_id("advice")).to_contain_text(re.compile(r"date of birth|detail"))
+    # The confirmation comes first in the panel, before the flags and the lists.
+    order = panel.evaluate(
+        "p => [p.querySelector('legend'), p.querySelector('[data-testid=preview-flags]')]"
+        ".map(e => e.getBoundingClientRect().top)"
+    )
+    assert order[0] < order[1]
+    # She gives her date of birth: the match firms up.
+    page.locator("#id_p0_dob").fill("14/03/1948")
+    expect(candidate.get_by_test_id("advice")).to_contain_text("Very likely")
     assert panel.get_attribute("aria-live") == "polite"
     assert Incident.objects.count() == 2
     assert page.url.endswith("/incidents/new/")
     check_accessibility(page)
 
-    panel.get_by_label(f"Yes, person {person_id}").check()
+    panel.get_by_label(f"(person {person_id})").check()
     page.get_by_label("Address or place").fill("Market Square bus shelter")
     page.get_by_role("group", name="Where it happened").get_by_label("Postcode").fill(PRIORITY_POSTCODE)
     expect(panel.get_by_test_id("placed")).to_contain_text("Market neighbourhood")

@@ -158,3 +158,39 @@ def test_lookup_problems_without_javascript_name_the_field(page: Any, index: Con
     expect(summary).to_be_visible()
     assert summary.get_by_role("link", name="not a UK number").get_attribute("href") == "#id_phone"
     check_accessibility(page)
+
+
+def test_an_officer_confirms_which_record_has_the_persons_name(page: Any) -> None:
+    """The person page says who they are known as (the name given most often), lists each record
+    as given, and lets an officer use one record's details as their name, or go back to the rule."""
+    from beacon.people.models import Person
+
+    UserFactory(username="officer", role=Role.OFFICER, first_name="Olu", last_name="Ade")
+    person = Person.objects.create()
+    for extra in ({}, {}, {"forename": "Margret", "surname": "Whitfeild"}):
+        services.add_contact(None, {**CALLER, **extra}, source="incident", person=person)
+    login(page, "officer", TEST_PASSWORD)
+    page.goto(f"/people/{person.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Margaret Whitfield")
+    known = page.get_by_test_id("known-as")
+    expect(known.get_by_test_id("known-name")).to_have_text("Margaret Whitfield")
+    expect(known).to_contain_text("Given on 2 of their 3 records")
+    expect(page.get_by_role("cell", name="Margret Whitfeild")).to_be_visible()  # as given
+    check_accessibility(page)
+
+    spelt = ContactRecord.objects.get(given_forename="Margret")
+    page.get_by_role(
+        "button", name=f"Use these details as the person\u2019s name (record {spelt.pk})"
+    ).click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(f"The name on record {spelt.pk}")
+    expect(known.get_by_test_id("known-name")).to_have_text("Margret Whitfeild")
+    expect(known).to_contain_text("Confirmed by Olu Ade")
+    check_accessibility(page)
+
+    known.get_by_role("link", name="Change name").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Which name is theirs?")
+    check_accessibility(page)
+    page.get_by_label("The one given most often (nothing confirmed)").check()
+    page.get_by_role("button", name="Use this name").click()
+    expect(page.get_by_test_id("known-as").get_by_test_id("known-name")).to_have_text("Margaret Whitfield")
+    check_accessibility(page)

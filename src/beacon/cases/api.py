@@ -23,7 +23,7 @@ from ninja.errors import HttpError
 
 from beacon.cases import selectors, services
 from beacon.cases.due import as_of_problem, report
-from beacon.cases.models import Action, Case, CaseContact, SupervisoryReview
+from beacon.cases.models import Action, Case, CaseContact, CaseParty, SupervisoryReview
 from beacon.cases.schemas import (
     ActionIn,
     ActionOut,
@@ -41,9 +41,11 @@ from beacon.cases.schemas import (
     LevelIn,
     ListOut,
     PartyIn,
+    PartyOut,
     ReopenIn,
     SupervisoryReviewIn,
     SupervisoryReviewOut,
+    VictimContactIn,
 )
 from beacon.core import audit
 from beacon.core.api_auth import api_user, require
@@ -92,6 +94,17 @@ def _user(u: User | None) -> dict[str, Any] | None:
     return None if u is None else {"id": u.pk, "username": u.get_username(), "name": u.display_name}
 
 
+def _party(p: CaseParty) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "person_id": p.person_id,
+        "role": p.role,
+        "note": p.note,
+        "safe_to_call": p.safe_to_call,
+        "contact_note": p.contact_note,
+    }
+
+
 def _state(c: Case) -> dict[str, Any]:
     return {
         "id": c.pk,
@@ -110,9 +123,11 @@ def _case(user: User, case_id: int, purpose: str) -> dict[str, Any]:
         raise HttpError(404, f"No case has id {case_id}.") from exc
     ev = selectors.evaluation(c)
     n = c.neighbourhood
+    known = selectors.known_people({p.person_id for p in c.parties.all() if p.role == CaseParty.Role.VICTIM})
     return {
         **_state(c),
         "title": c.title,
+        "heading": selectors.heading_for(c, known).text,
         "summary": c.summary,
         "area": {"id": c.area.pk, "code": c.area.code, "name": c.area.name},
         "neighbourhood": None if n is None else {"id": n.pk, "code": n.code, "name": n.name},
@@ -124,9 +139,7 @@ def _case(user: User, case_id: int, purpose: str) -> dict[str, Any]:
         "rag": ev.rag_name,
         "reasons": ev.reasons,
         "standards": [s.as_dict() for s in ev.standards],
-        "parties": [
-            {"id": p.pk, "person_id": p.person_id, "role": p.role, "note": p.note} for p in c.parties.all()
-        ],
+        "parties": [_party(p) for p in c.parties.all()],
         "incidents": [
             {"id": ci.incident_id, "reference": ci.incident.reference, "received_at": ci.incident.received_at}
             for ci in c.case_incidents.all()
@@ -343,12 +356,40 @@ def cases_level(request: HttpRequest, case_id: int, payload: LevelIn) -> dict[st
     )
 
 
-@router.post("{int:case_id}/parties", response={201: dict[str, Any]}, summary="Add a victim or perpetrator")
+@router.post("{int:case_id}/parties", response={201: PartyOut}, summary="Add a victim or perpetrator")
 @require("cases.manage")
 def cases_add_party(request: HttpRequest, case_id: int, payload: PartyIn) -> WithStatus[dict[str, Any]]:
     user = _writer(request, case_id)
     p = services.add_party(user, case_id, payload.person_id, payload.role, payload.note)
-    return WithStatus(201, {"id": p.pk, "person_id": p.person_id, "role": p.role, "note": p.note})
+    return WithStatus(201, _party(p))
+
+
+@router.patch(
+    "{int:case_id}/parties/{int:party_id}",
+    response=PartyOut,
+    summary="Record whether it is safe to phone a victim and how to contact them safely",
+)
+@require("cases.manage")
+def cases_victim_contact(
+    request: HttpRequest, case_id: int, party_id: int, payload: VictimContactIn
+) -> dict[str, Any]:
+    """For a victim on the case. Answers 200 with the party; 400 when the body is not JSON; 401;
+    403 for a role that may not manage cases; 404 when the case is not in your areas; 413 for a body
+    too large; 422 naming the field for a party not on the case or not a victim (`party_id`), a
+    `safe_to_call` other than "yes", "no" or "" (not asked yet), a `contact_note` over 500
+    characters or a field the schema does not name; 429 while throttled. Fields left out stay."""
+    user = _writer(request, case_id)
+    party = CaseParty.objects.filter(pk=party_id, case_id=case_id).first()
+    if party is None:
+        raise ValidationFailed.one(f"No party {party_id} on this case.", "party_id")
+    p = services.set_victim_contact(
+        user,
+        case_id,
+        party_id,
+        safe_to_call=party.safe_to_call if payload.safe_to_call is None else payload.safe_to_call,
+        contact_note=party.contact_note if payload.contact_note is None else payload.contact_note,
+    )
+    return _party(p)
 
 
 @router.delete("{int:case_id}/parties/{int:party_id}", response={204: None}, summary="Remove a party")

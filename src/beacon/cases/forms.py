@@ -185,6 +185,25 @@ class PartyForm(GovukForm):
         self.fields["person"].widget.attrs["class"] += " govuk-input--width-10"
 
 
+class VictimContactForm(GovukForm):
+    """Whether it is safe to phone a victim, and how to contact them safely."""
+
+    safe_to_call = forms.ChoiceField(
+        label="Is it safe to phone them?",
+        choices=CaseParty.SafeToCall.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="For example, not if the person causing the harm shares their phone or home.",
+    )
+    contact_note = forms.CharField(
+        label="How to contact them safely (optional)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: text first; not after 6pm; no voicemail; ask for her by first name.",
+    )
+
+
 class PeopleSearchForm(GovukForm):
     forename = forms.CharField(label="First name", max_length=100, required=False)
     surname = forms.CharField(label="Last name", max_length=100, required=False)

@@ -118,16 +118,35 @@ class Case(models.Model):
 
 
 class CaseParty(models.Model):
-    """A victim or perpetrator on a case (a person in the index)."""
+    """A victim or perpetrator on a case (a person in the index). For a victim, whether it is safe
+    to phone them and how to contact them safely (the case page shows it beside their phone and
+    address)."""
 
     class Role(models.TextChoices):
         VICTIM = "victim", "Victim"
         PERPETRATOR = "perpetrator", "Perpetrator"
 
+    class SafeToCall(models.TextChoices):
+        NOT_ASKED = "", "Not asked yet"
+        YES = "yes", "Yes"
+        NO = "no", "No: do not phone"
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="case_parties")
     role = models.CharField(max_length=12, choices=Role.choices)
     note = models.CharField(max_length=300, blank=True)
+    safe_to_call = models.CharField(
+        max_length=3,
+        choices=SafeToCall.choices,
+        blank=True,
+        default="",
+        help_text="Whether it is safe to phone the victim (a perpetrator may share the phone or home).",
+    )
+    contact_note = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="How to contact the victim safely, e.g. text first, not after 6pm, no voicemail.",
+    )
     added_at = models.DateTimeField(default=timezone.now)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

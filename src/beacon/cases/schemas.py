@@ -4,7 +4,7 @@ without an offset is Europe/London. Unknown request fields are refused."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -44,6 +44,25 @@ class PartyIn(InSchema):
     person_id: int
     role: str = Field(description="victim | perpetrator")
     note: str = ""
+
+
+class VictimContactIn(InSchema):
+    safe_to_call: Literal["yes", "no", ""] | None = Field(
+        default=None,
+        description='Whether it is safe to phone the victim: "yes", "no", or "" (not asked yet).',
+    )
+    contact_note: str | None = Field(
+        default=None, max_length=500, description="How to contact them safely (at most 500 characters)."
+    )
+
+
+class PartyOut(Schema):
+    id: int
+    person_id: int
+    role: str = Field(description="victim | perpetrator")
+    note: str
+    safe_to_call: str = Field(description='A victim: "yes", "no", or "" (not asked yet).')
+    contact_note: str = Field(description="A victim: how to contact them safely.")
 
 
 class IncidentLinkIn(InSchema):
@@ -124,6 +143,9 @@ class CaseStateOut(Schema):
 
 class CaseOut(CaseStateOut):
     title: str
+    heading: str = Field(
+        description='The case by its victim and place: "Margaret Whitfield, Elm Street — Medium risk".'
+    )
     summary: str
     area: dict[str, Any]
     neighbourhood: dict[str, Any] | None
@@ -135,7 +157,7 @@ class CaseOut(CaseStateOut):
     rag: str
     reasons: list[str]
     standards: list[StandardOut]
-    parties: list[dict[str, Any]]
+    parties: list[PartyOut]
     incidents: list[dict[str, Any]]
     locations: list[dict[str, Any]]
     risk_history: list[dict[str, Any]]

@@ -14,10 +14,12 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     When,
 )
 from django.utils import timezone
@@ -51,7 +53,9 @@ from beacon.core.models import User
 from beacon.geography.geometry import bbox_around, distance_m
 from beacon.incidents.models import Incident, IncidentPerson, IntakeSettings, ResponseGrade
 from beacon.incidents.selectors import visible_to
-from beacon.risk.models import RiskSettings
+from beacon.people.normalise import street_name
+from beacon.people.selectors import KnownAs, known_as
+from beacon.risk.models import RiskLevel, RiskSettings
 from beacon.risk.selectors import assessments_due_queryset
 
 CASE_LIST_RELATED = ("area", "neighbourhood", "spoc", "supervisor")
@@ -131,7 +135,26 @@ def case_list(user: User, filters: CaseFilters) -> QuerySet[Case]:
         qs = qs.filter(Q(spoc=user) | Q(supervisor=user))
     if filters.q.strip():
         qs = qs.filter(Q(reference__icontains=filters.q.strip()) | Q(title__icontains=filters.q.strip()))
-    return qs.order_by("-opened_at", "-id")
+    return with_heading_facts(qs).order_by("-opened_at", "-id")
+
+
+def with_heading_facts(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Cases with what their headings need, in the same query: the first victim, how many victims,
+    and the first location's address (`headings`)."""
+    victims = CaseParty.objects.filter(case=OuterRef("pk"), role=CaseParty.Role.VICTIM)
+    return qs.annotate(
+        first_victim_id=Subquery(victims.order_by("id").values("person_id")[:1]),
+        victim_count=Subquery(
+            victims.order_by().values("case").annotate(n=Count("id")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        first_address=Subquery(
+            CaseLocation.objects.filter(case=OuterRef("pk"))
+            .exclude(address="")
+            .order_by("id")
+            .values("address")[:1]
+        ),
+    )
 
 
 @dataclass
@@ -264,12 +287,13 @@ def supervisor_incidents(
     assess_cutoff = now - dt.timedelta(hours=due_hours)
     assessment_clock = timezone.localdate(assess_cutoff)
     ack_cutoff = now - dt.timedelta(hours=IntakeSettings.current().acknowledge_within_hours)
+    # Not acknowledged in time: counted from when the incident was received, as the inbox counts.
     waiting = Q(inbox_item__isnull=False, inbox_item__acknowledged_at__isnull=True)
     # An incident an open case covers is shown through the case, unless it could be Red itself (a
     # team has not acknowledged it in time, or its victim has not been assessed in time): then it
     # stays on the list until that is put right.
     may_be_red = (Q(repeat_victim=True) | Q(vulnerable_victim=True)) & Q(received_at__lt=assess_cutoff) | (
-        waiting & Q(inbox_item__placed_at__lt=ack_cutoff)
+        waiting & Q(received_at__lt=ack_cutoff)
     )
     rows = (
         qs.annotate(covered=Exists(covered))
@@ -279,8 +303,8 @@ def supervisor_incidents(
             waiting=When_(When(waiting, then=Value(True)), default=Value(False), output_field=BooleanField()),
             unack_days=When_(
                 When(
-                    waiting & Q(inbox_item__placed_at__lt=ack_cutoff),
-                    then=Greatest(DaysBefore(TruncDate("inbox_item__placed_at"), today), Value(1)),
+                    waiting & Q(received_at__lt=ack_cutoff),
+                    then=Greatest(DaysBefore(TruncDate("received_at"), today), Value(1)),
                 ),
                 default=Value(0),
                 output_field=IntegerField(),
@@ -562,12 +586,18 @@ def person_summary(person_ids: list[int]) -> dict[int, dict[str, Any]]:
     call-taking live check show about each person's open cases."""
     out: dict[int, dict[str, Any]] = {}
     for pid, cases in open_cases_by_person(person_ids).items():
+        described = [
+            f"{c['reference']} ({c['risk_level']} risk, {c['role'].lower()}"
+            + (f", SPOC {c['spoc']})" if c["spoc"] else ")")
+            for c in cases
+        ]
         out[pid] = {
-            "open_cases": "; ".join(
-                f"{c['reference']} ({c['risk_level']} risk, {c['role'].lower()}"
-                + (f", SPOC {c['spoc']})" if c["spoc"] else ")")
-                for c in cases
-            )
+            "open_cases": "; ".join(described),
+            "alerts": [
+                {"kind": "open-high-risk-case", "label": "Open High-risk case", "reason": text}
+                for c, text in zip(cases, described, strict=True)
+                if c["risk_level"] == "High"
+            ],
         }
     return out
 
@@ -624,24 +654,107 @@ def due_rows(
     yield from rows.iterator(chunk_size=chunk)
 
 
-def person_labels(person_ids: list[int] | set[int]) -> dict[int, str]:
-    """A name for each person, from their latest record as given (erased records are skipped)."""
-    from beacon.people.models import ContactRecord
+def known_people(person_ids: list[int] | set[int]) -> dict[int, KnownAs]:
+    """Who each person is known as (the people app's one rule: a confirmed value, else the one
+    given most often): one query however many."""
+    return known_as(person_ids)
 
-    out: dict[int, str] = {}
-    rows = (
-        ContactRecord.objects.filter(person_id__in=list(person_ids), erased_at__isnull=True)
-        .order_by("person_id", "-contacted_at", "-id")
-        .values_list("person_id", "given_forename", "given_surname", "given_dob")
-    )
-    for pid, fn, sn, dob in rows:
-        if pid in out:
-            continue
-        name = " ".join(x for x in (fn, sn) if x).strip() or "Name not given"
-        out[pid] = f"{name} (born {dob})" if dob else name
-    for pid in person_ids:
-        out.setdefault(pid, f"Person {pid}")
-    return out
+
+def label_of(known: KnownAs) -> str:
+    """A person as the case pages name them: "Margaret Whitfield (born 12/05/1961)"."""
+    if not known.name:
+        return "Name not given" if known.known else f"Person {known.person_id}"
+    return f"{known.name} (born {known.dob})" if known.dob else known.name
+
+
+def person_labels(person_ids: list[int] | set[int]) -> dict[int, str]:
+    """A name for each person, by who they are known as (never a one-off spelling at a call)."""
+    return {pid: label_of(k) for pid, k in known_people(person_ids).items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# A case's heading and how to reach its victims
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A case titled by its victim and place: "Margaret Whitfield, Elm Street — Medium risk"."""
+
+    victim: str
+    place: str
+    level: str
+
+    @property
+    def text(self) -> str:
+        who = ", ".join(x for x in (self.victim, self.place) if x)
+        return f"{who} — {self.level} risk"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _heading(
+    case: Case, first: int | None, victims: int, addresses: list[str], known: dict[int, KnownAs]
+) -> Heading:
+    """`first`: the first victim (by when they were added); `victims`: how many there are."""
+    if first is None:
+        victim = "Victim not recorded"
+    else:
+        victim = known[first].label if first in known else f"Person {first}"
+        if victims > 1:
+            victim += f" and {victims - 1} other{'s' if victims > 2 else ''}"
+    place = next((street for a in addresses if (street := street_name(a))), "")
+    if not place:
+        place = case.neighbourhood.name if case.neighbourhood_id and case.neighbourhood else case.area.name
+    return Heading(victim, place, str(RiskLevel(case.risk_level).label))
+
+
+def heading_for(case: Case, known: dict[int, KnownAs]) -> Heading:
+    """The heading of a case read by `case_for` (its parties and locations prefetched)."""
+    victims = [p.person_id for p in case.parties.all() if p.role == CaseParty.Role.VICTIM]
+    addresses = [loc.address for loc in case.locations.all()]
+    return _heading(case, victims[0] if victims else None, len(victims), addresses, known)
+
+
+def headings(cases: list[Case]) -> tuple[dict[int, Heading], list[int]]:
+    """The headings of a page of cases read through `with_heading_facts` (with `CASE_LIST_RELATED`
+    selected), and the victims they name (for the access log): one query however many cases."""
+    named = sorted({v for c in cases if (v := getattr(c, "first_victim_id", None)) is not None})
+    known = known_people(named)
+    out = {}
+    for c in cases:
+        # The first victim by name; the others are counted ("and 2 others"), not read.
+        first = getattr(c, "first_victim_id", None)
+        count = int(getattr(c, "victim_count", 0) or 0)
+        address = getattr(c, "first_address", None) or ""
+        out[c.pk] = _heading(c, first, count, [address] if address else [], known)
+    return out, named
+
+
+@dataclass(frozen=True)
+class VictimContact:
+    """How to reach one of a case's victims: their phone and address as known (the people app's
+    rule), and whether it is safe to phone them and how to contact them safely (the case's own)."""
+
+    party: CaseParty
+    known: KnownAs
+
+    @property
+    def safe_to_call(self) -> str:
+        return self.party.safe_to_call
+
+    @property
+    def safe_to_call_label(self) -> str:
+        return str(CaseParty.SafeToCall(self.party.safe_to_call).label)
+
+
+def victim_contacts(case: Case, known: dict[int, KnownAs]) -> list[VictimContact]:
+    """The case's victims (parties prefetched, as `case_for`) with how to reach each."""
+    return [
+        VictimContact(p, known.get(p.person_id) or KnownAs(p.person_id))
+        for p in case.parties.all()
+        if p.role == CaseParty.Role.VICTIM
+    ]
 
 
 def incident_people(case: Case) -> list[tuple[int, str, str]]:

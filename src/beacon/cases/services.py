@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, ProtectedError
 from django.utils import timezone
 
 from beacon.cases.models import (
@@ -621,8 +621,52 @@ def remove_party(actor: User, case_id: int, party_id: int) -> None:
     if party.role == CaseParty.Role.VICTIM and case.parties.filter(role=CaseParty.Role.VICTIM).count() == 1:
         raise ValidationFailed.one("A case keeps at least one victim.", "party_id")
     audit.record_delete(actor, party)
-    party.delete()
+    try:
+        with transaction.atomic():
+            party.delete()
+    except ProtectedError as exc:
+        # Named by a later domain's record (a tool or power's subject): that record keeps them here.
+        raise ValidationFailed.one(
+            "This person cannot be removed: a record on the case names them (for example a tool or power).",
+            "party_id",
+        ) from exc
     touch(actor, case, reason=f"removed party {party_id}")
+
+
+CONTACT_NOTE_MAX = 500
+
+
+@transaction.atomic
+def set_victim_contact(
+    actor: User, case_id: int, party_id: int, *, safe_to_call: str, contact_note: str
+) -> CaseParty:
+    """Record whether it is safe to phone one of the case's victims ("yes", "no", or "" for not
+    asked yet) and how to contact them safely. Audited; the case's version stays (it is not the
+    case record)."""
+    case = lock(case_id)
+    _check_area(actor, case.area_id)
+    party = CaseParty.objects.filter(pk=party_id, case=case).first()
+    if party is None:
+        raise ValidationFailed.one(f"No party {party_id} on this case.", "party_id")
+    if party.role != CaseParty.Role.VICTIM:
+        raise ValidationFailed.one("How to contact someone safely is kept for victims only.", "party_id")
+    problems = []
+    if safe_to_call not in CaseParty.SafeToCall.values:
+        problems.append(
+            Problem("Say whether it is safe to phone them: yes, no or not asked yet.", "safe_to_call")
+        )
+    note = contact_note.strip()
+    if len(note) > CONTACT_NOTE_MAX:
+        problems.append(
+            Problem(f"At most {CONTACT_NOTE_MAX} characters ({len(note)} given).", "contact_note")
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    before = audit.snapshot(party)
+    party.safe_to_call, party.contact_note = safe_to_call, note
+    party.save(update_fields=["safe_to_call", "contact_note"])
+    audit.record_update(actor, party, before, reason=f"how to contact the victim on {case.reference}")
+    return party
 
 
 @transaction.atomic

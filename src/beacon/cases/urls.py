@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/level/", views.change_level, name="level"),
     path("<int:pk>/parties/", views.add_party, name="add_party"),
     path("<int:pk>/parties/<int:party_pk>/remove/", views.remove_party, name="remove_party"),
+    path("<int:pk>/victims/<int:party_pk>/contact/", views.victim_contact, name="victim_contact"),
     path("<int:pk>/people-search/", views.people_search, name="people_search"),
     path("<int:pk>/incidents/", views.add_incident, name="add_incident"),
     path("<int:pk>/locations/", views.add_location, name="add_location"),

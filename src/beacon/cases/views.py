@@ -34,6 +34,7 @@ from beacon.cases.forms import (
     PeopleSearchForm,
     ReopenForm,
     ReviewForm,
+    VictimContactForm,
     edit_form_for,
     form_problems,
 )
@@ -76,7 +77,8 @@ def detail_context(request: AuthedRequest, case: Case, **forms: Any) -> dict[str
     """Everything a case's page shows; `forms` replace the blank ones (bound, with errors)."""
     user = request.user
     parties = list(case.parties.all())
-    labels = selectors.person_labels({p.person_id for p in parties})
+    known = selectors.known_people({p.person_id for p in parties})
+    labels = {pid: selectors.label_of(k) for pid, k in known.items()}
     if parties:  # showing who is on the case is a view of those people too
         audit.record_reads(
             user, [Person(pk=p) for p in sorted(labels)], reason=f"{VIEW_REASON} {case.reference}"
@@ -92,6 +94,9 @@ def detail_context(request: AuthedRequest, case: Case, **forms: Any) -> dict[str
         c.person_label = labels.get(c.person_id, "") if c.person_id else ""  # type: ignore[attr-defined]
     ctx: dict[str, Any] = {
         "case": case,
+        "heading": selectors.heading_for(case, known),
+        "victim_contacts": selectors.victim_contacts(case, known),
+        "can_change_contact": can_manage,
         "evaluation": ev,
         "victims": [(p, labels[p.person_id]) for p in parties if p.role == CaseParty.Role.VICTIM],
         "perpetrators": [(p, labels[p.person_id]) for p in parties if p.role == CaseParty.Role.PERPETRATOR],
@@ -182,13 +187,20 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     paginator = Paginator(selectors.case_list(request.user, filters), LIST_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     shown = list(page.object_list)
-    if shown:
-        audit.record_reads(request.user, shown, reason="list of cases")
+    headings, named = selectors.headings(shown)
+    if shown:  # each case is titled by its victim: a view of those people too (one insert)
+        audit.record_reads(request.user, [*shown, *(Person(pk=p) for p in named)], reason="list of cases")
     query = urlencode([(k, str(v)) for k, v in request.GET.items() if k != "page"])
     return render(
         request,
         "cases/list.html",
-        {"form": form, "page": page, "cases": shown, "query": query, "filtered": bool(query)},
+        {
+            "form": form,
+            "page": page,
+            "cases": [(c, headings[c.pk]) for c in shown],
+            "query": query,
+            "filtered": bool(query),
+        },
     )
 
 
@@ -363,6 +375,58 @@ def add_party(request: AuthedRequest, pk: int) -> HttpResponse:
                 return redirect(reverse("cases:detail", args=[pk]) + "#people")
             return _people_section(request, pk)
     return _people_section(request, pk, status=400, party_form=form)
+
+
+@capability_required("cases.manage")
+def victim_contact(request: AuthedRequest, pk: int, party_pk: int) -> HttpResponse:
+    """Whether it is safe to phone a victim on the case, and how to contact them safely."""
+    case = load(request, pk, "recording how to contact the victim")
+    party = next(
+        (p for p in case.parties.all() if p.pk == party_pk and p.role == CaseParty.Role.VICTIM), None
+    )
+    if party is None:
+        raise Http404("No such victim on this case.")
+    if request.method == "POST":
+        form = VictimContactForm(request.POST, prefix="contact")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.set_victim_contact(
+                    request.user,
+                    pk,
+                    party.pk,
+                    safe_to_call=d["safe_to_call"] or "",
+                    contact_note=d["contact_note"],
+                )
+            except ValidationFailed as exc:
+                form.add_problems(exc.problems)
+            except PermissionRefused as exc:
+                return refuse(request, str(exc))
+            else:
+                messages.success(request, "How to contact the victim saved.")
+                return redirect(reverse("cases:detail", args=[pk]) + "#victim-contact")
+    else:
+        form = VictimContactForm(
+            prefix="contact",
+            initial={"safe_to_call": party.safe_to_call, "contact_note": party.contact_note},
+        )
+    known = selectors.known_people(
+        {p.person_id for p in case.parties.all() if p.role == CaseParty.Role.VICTIM}
+    )
+    audit.record_read(request.user, Person(pk=party.person_id), reason=f"{VIEW_REASON} {case.reference}")
+    return render(
+        request,
+        "cases/victim_contact.html",
+        {
+            "case": case,
+            "party": party,
+            "known": known[party.person_id],
+            "heading": selectors.heading_for(case, known),
+            "form": form,
+            "problems": form_problems(form) if form.is_bound else [],
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 @require_POST

@@ -27,6 +27,7 @@ from beacon.incidents.models import Incident
 from beacon.incidents.services import IncidentInput, PersonInput
 from beacon.partnership import services as partnership_services
 from beacon.partnership import services_meetings as meetings
+from beacon.people import services as people_services
 from beacon.people.models import Person
 from beacon.risk import services as risk_services
 from beacon.risk.models import Assessment
@@ -118,6 +119,9 @@ def load_demo_casework() -> dict[str, Any]:
     # Margaret Whitfield: High. The case opens from the assessment.
     margaret_call = Incident.objects.get(source_system=DEMO_SOURCE, source_id="demo-2")
     margaret = _victim(margaret_call)
+    # The officer confirms her name as she gives it in full (her first call was as "Maggie").
+    record = margaret_call.people.get(record__person=margaret).record
+    people_services.confirm_details(officer, margaret, record, ("name",), note="confirmed at the visit")
     assessment, high = risk_services.record_assessment(
         officer, completed_as="attending", incident=margaret_call, victim=margaret, answers=HIGH_ANSWERS
     )

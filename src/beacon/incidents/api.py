@@ -52,6 +52,7 @@ from beacon.incidents.schemas import (
 )
 from beacon.incidents.services import IncidentInput, PersonInput
 from beacon.people.features import RAW_FIELDS
+from beacon.people.selectors import known_as
 
 router = Router(tags=["Incidents"])
 
@@ -431,6 +432,7 @@ def incidents_detail(request: HttpRequest, incident_id: int, purpose: str = "") 
         )
     except Incident.DoesNotExist as exc:
         raise HttpError(404, f"No incident has id {incident_id}.") from exc
+    known = known_as([p.record.person_id for p in inc.people.all()])
     return {
         **_state(inc),
         "channel": inc.channel,
@@ -463,6 +465,7 @@ def incidents_detail(request: HttpRequest, incident_id: int, purpose: str = "") 
                 "person_id": p.record.person_id,
                 "record_id": p.record_id,
                 "as_given": _as_given(p),
+                "known_as": known[p.record.person_id].name,
             }
             for p in inc.people.all()
         ],

@@ -135,7 +135,14 @@ class AsGivenOut(Schema):
 
 
 class IncidentPersonDetailOut(IncidentPersonOut):
-    as_given: AsGivenOut | None = Field(description="The details as given; null once erased.")
+    as_given: AsGivenOut | None = Field(
+        description="The details as given on this incident (a misspelling stays); null once erased."
+    )
+    known_as: str = Field(
+        default="",
+        description="The person's name as Beacon shows it everywhere (the people API's `known_as`: "
+        "what an officer confirmed, else what they have given most often); empty if none is held.",
+    )
 
 
 class SupervisionOut(Schema):

@@ -21,8 +21,9 @@ from beacon.incidents.models import (
     IntakeSettings,
     TriageItem,
 )
+from beacon.people.models import ContactRecord, RepeatVictimRule
 from beacon.people.normalise import address_key
-from beacon.people.selectors import lookup
+from beacon.people.selectors import known_as, lookup
 
 INCIDENT_LIST_RELATED = ("asb_category", "type_heading", "other_category", "neighbourhood", "response_grade")
 
@@ -82,6 +83,8 @@ class LiveCheck:
     nearby: list[dict[str, Any]]
     window_days: int
     location_problem: str
+    rule_window_days: int = 365
+    rule_min_contacts: int = 3
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -122,6 +125,7 @@ def live_check(
     The nearby search uses the incident's `address`/`postcode` when given (it need not be where the
     person lives), else the person's. Each person found is written to the access log with `reason`."""
     settings = IntakeSettings.current()
+    rule = RepeatVictimRule.current()
     now = now or timezone.now()
     since = now - dt.timedelta(days=settings.history_window_days)
     people: list[dict[str, Any]] = []
@@ -129,25 +133,83 @@ def live_check(
     person_fields = {k: v for k, v in raw.items() if k != "lat" and k != "lon"}
     if person_fields:
         found = lookup(person_fields, actor=user, reason=reason, limit=limit)
-        history = _contacts_of([c.person_id for c in found], since)
+        ids = [c.person_id for c in found]
+        # One read of each person's live contact records over the longer of the two windows: the
+        # list shown, the repeat-victim count and the flags their incidents raised all come from it.
+        longest = max(settings.history_window_days, rule.window_days)
+        history = _contacts_of(ids, now - dt.timedelta(days=longest))
+        known = known_as(ids)
+        # Every live record's name as given and when (a history, for "also given as" and the last
+        # contact however long ago).
+        given: dict[int, list[str]] = {}
+        last: dict[int, dt.datetime] = {}
+        names = ContactRecord.objects.filter(person_id__in=ids, erased_at__isnull=True).order_by(
+            "contacted_at", "id"
+        )
+        for pid, forename, surname, at in names.values_list(
+            "person_id", "given_forename", "given_surname", "contacted_at"
+        ):
+            name = " ".join(x for x in (forename, surname) if x)
+            if name and name not in given.setdefault(pid, []):
+                given[pid].append(name)
+            last[pid] = at
         for c in found:
-            people.append({**c.as_dict(), "contacts": history.get(c.person_id, [])})
+            contacts = history.get(c.person_id, [])
+            in_rule = [x for x in contacts if x["contacted_at"] >= now - dt.timedelta(days=rule.window_days)]
+            people.append(
+                {
+                    **c.as_dict(),
+                    "known_as": known[c.person_id].as_dict() if c.person_id in known else None,
+                    "names_given": given.get(c.person_id, []),
+                    "contacts": [x for x in contacts if x["contacted_at"] >= since],
+                    "contacts_in_rule_window": len(in_rule),
+                    "last_contact_at": last[c.person_id].isoformat() if c.person_id in last else None,
+                }
+            )
+        for person in people:  # JSON-ready
+            for x in person["contacts"]:
+                x["contacted_at"] = x["contacted_at"].isoformat()
     place = raw if address is None and postcode is None else {"address": address, "postcode": postcode}
     nearby, problem = _nearby(place, lat, lon, since, settings.nearby_metres)
-    return LiveCheck(people, nearby, settings.history_window_days, problem)
+    return LiveCheck(
+        people, nearby, settings.history_window_days, problem, rule.window_days, rule.min_contacts
+    )
+
+
+SOURCE_LABELS = {"incident": "Incident", "import": "Imported record", "case": "Case contact"}
 
 
 def _contacts_of(person_ids: list[int], since: dt.datetime) -> dict[int, list[dict[str, Any]]]:
+    """Each person's live (not erased) contact records since `since`, newest first: the incident
+    each was given on (reference, type, flags, role), or where else it came from."""
     out: dict[int, list[dict[str, Any]]] = {p: [] for p in person_ids}
     if not person_ids:
         return out
-    roles = (
-        IncidentPerson.objects.filter(record__person_id__in=person_ids, incident__received_at__gte=since)
-        .select_related("incident__type_heading", "incident__other_category", "record")
-        .order_by("-incident__received_at")
+    roles = IncidentPerson.objects.select_related("incident__type_heading", "incident__other_category")
+    records = (
+        ContactRecord.objects.filter(
+            person_id__in=person_ids, erased_at__isnull=True, contacted_at__gte=since
+        )
+        .only("id", "person_id", "contacted_at", "source", "source_ref")
+        .prefetch_related(Prefetch("incident_roles", queryset=roles))
+        .order_by("-contacted_at", "-id")
     )
-    for ip in roles:
-        out[ip.record.person_id].append(_incident_summary(ip.incident, ip.get_role_display()))
+    for r in records:
+        linked = list(r.incident_roles.all())
+        if linked:
+            ip = linked[0]
+            item = _incident_summary(ip.incident, ip.get_role_display())
+        else:
+            item = {
+                "incident_id": None,
+                "reference": r.source_ref,
+                "received_at": r.contacted_at.isoformat(),
+                "type": SOURCE_LABELS.get(r.source, r.source.capitalize()),
+                "flags": [],
+                "status": "",
+                "role": "",
+            }
+        out[r.person_id].append({**item, "record_id": r.pk, "contacted_at": r.contacted_at})
     return out
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count
 from django.forms import RadioSelect
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -47,10 +46,12 @@ from beacon.incidents.models import (
 )
 from beacon.incidents.screening import answer_flags, clean_answers, suggest_grade
 from beacon.incidents.templatetags.incidents_tags import FLAG_LABELS
-from beacon.people.models import ContactRecord, RepeatVictimRule
+from beacon.people.normalise import DobError, parse_dob
 from beacon.people.views import percent
 
 LIVE_REASON = "live check while taking a report"
+# Incident flags that say something about the person (not the place or the crime question).
+PERSON_INCIDENT_FLAGS = ("vulnerable_victim", "hate_related")
 VICTIM_ROLES = {IncidentPerson.Role.CALLER.value, IncidentPerson.Role.VICTIM.value}
 # Keys of a LiveCheck person that the panel shows in its own way; any other key is something a
 # later domain added (open cases, risk level …) and is shown as it comes.
@@ -64,6 +65,10 @@ KNOWN_PERSON_KEYS = {
     "contributions",
     "flags",
     "contacts",
+    "known_as",
+    "contacts_in_rule_window",
+    "last_contact_at",
+    "alerts",
 }
 
 
@@ -75,7 +80,7 @@ KNOWN_PERSON_KEYS = {
 class Earlier:
     """An earlier incident as the panel lists it."""
 
-    incident_id: int
+    incident_id: int | None  # None: a contact not given on an incident (an import, a case contact)
     reference: str
     received_at: dt.datetime
     type: str
@@ -83,11 +88,12 @@ class Earlier:
     status: str
     role: str = ""
     why: str = ""
+    record_id: int | None = None
 
     @classmethod
     def of(cls, d: dict[str, Any]) -> Earlier:
         return cls(
-            incident_id=int(d["incident_id"]),
+            incident_id=int(d["incident_id"]) if d.get("incident_id") is not None else None,
             reference=str(d["reference"]),
             received_at=dt.datetime.fromisoformat(str(d["received_at"])),
             type=str(d.get("type", "")),
@@ -95,6 +101,7 @@ class Earlier:
             status=str(d.get("status", "")),
             role=str(d.get("role", "")),
             why=str(d.get("why", "")),
+            record_id=int(d["record_id"]) if d.get("record_id") is not None else None,
         )
 
 
@@ -107,6 +114,56 @@ class Match:
     contacts: list[Earlier]
     repeat_if_recorded: str
     extra: list[tuple[str, str]]
+    # Who they are, to ask "is that you?": the name and address by the person index's rule, the
+    # other names they were given as, an age band, the last contact.
+    name: str = ""
+    also_given_as: list[str] = field(default_factory=list)
+    age_band: str = ""
+    address: str = ""
+    last_contact: dt.datetime | None = None
+    advice: str = ""
+    likelihood: str = ""
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    contacts_in_rule_window: int = 0
+
+    @property
+    def label(self) -> str:
+        return self.name or f"Person {self.person_id}"
+
+    @property
+    def serious(self) -> bool:
+        """An alert a handler must rule in or out whatever the match's likelihood."""
+        return bool(self.alerts)
+
+
+def likelihood(probability: float) -> tuple[str, str]:
+    """The match's likelihood in a handler's words, and what to ask before choosing them."""
+    if probability >= 0.95:
+        return "Very likely", "confirm one detail they have not given yet, such as date of birth"
+    if probability >= 0.5:
+        return "Likely", "ask for date of birth or phone number to confirm"
+    if probability >= 0.05:
+        return "Possible", "ask for date of birth or phone number before choosing"
+    return "Unlikely on these details", "choose only if the caller confirms date of birth and address"
+
+
+def age_band(dob: str, today: dt.date) -> str:
+    """A band such as "35 to 44" from a date of birth as given ("" when not known or unreadable)."""
+    try:
+        born = parse_dob(dob or None, today=today)
+    except DobError:
+        return ""
+    if born is None:
+        return ""
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    if age < 0:
+        return ""
+    if age < 18:
+        return "under 18"
+    for low, high in ((18, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 74)):
+        if age <= high:
+            return f"{low} to {high}"
+    return "75 or over"
 
 
 @dataclass
@@ -126,9 +183,18 @@ class Panel:
     grade_because: str = ""
     chosen: str = ""
 
+    rule_window_days: int = 365
+    rule_min_contacts: int = 3
+
     @property
     def crime_disclosed(self) -> bool:
         return bool(self.crime_hints)
+
+    @property
+    def serious(self) -> list[Match]:
+        """Candidates with an alert (an open High-risk case, a High-risk assessment …), whatever
+        their likelihood: the handler rules each in or out."""
+        return [m for m in self.matches if m.serious]
 
     @property
     def flag_list(self) -> list[tuple[str, str]]:
@@ -143,31 +209,15 @@ def _shown(value: Any) -> str:
     return "None" if value in (None, "") else str(value)
 
 
-def _repeat_prospects(person_ids: list[int], flagged: set[int]) -> dict[int, str]:
-    """For each person not already flagged: whether recording this report would make them a repeat
-    victim under the current rule (their contacts in the rule's window, plus this one)."""
-    if not person_ids:
-        return {}
-    rule = RepeatVictimRule.current()
-    since = timezone.now() - dt.timedelta(days=rule.window_days)
-    counts = dict(
-        ContactRecord.objects.filter(
-            person_id__in=person_ids, contacted_at__gte=since, erased_at__isnull=True
-        )
-        .order_by()
-        .values_list("person_id")
-        .annotate(n=Count("id"))
-        .values_list("person_id", "n")
+def _repeat_if_recorded(n: int, min_contacts: int, window_days: int) -> str:
+    """Whether recording this report would make a person not yet flagged a repeat victim under the
+    current rule (their live contacts in the rule's window, plus this one)."""
+    if n + 1 < min_contacts:
+        return ""
+    return (
+        f"{n} earlier contact{'s' if n != 1 else ''} in {window_days} days; with this report "
+        f"{n + 1} (the rule is {min_contacts} in {window_days} days)"
     )
-    out = {}
-    for pid in person_ids:
-        n = counts.get(pid, 0)
-        if pid not in flagged and n + 1 >= rule.min_contacts:
-            out[pid] = (
-                f"{n} earlier contact{'s' if n != 1 else ''} in {rule.window_days} days; with this report "
-                f"{n + 1} (the rule is {rule.min_contacts} in {rule.window_days} days)"
-            )
-    return out
 
 
 def _ref_item(model: Any, code: str) -> Any:
@@ -213,31 +263,65 @@ def build_panel(user: Any, form: IntakeForm) -> Panel:
     panel.window_days = check.window_days
     panel.nearby_metres = IntakeSettings.current().nearby_metres
     panel.nearby = [Earlier.of(n) for n in check.nearby]
-    ids = [int(p["person_id"]) for p in check.people]
-    flagged = {
-        int(p["person_id"]) for p in check.people if any(f["kind"] == "repeat-victim" for f in p["flags"])
-    }
+    panel.rule_window_days, panel.rule_min_contacts = check.rule_window_days, check.rule_min_contacts
     victim = (form.raw("p0_role") or IncidentPerson.Role.CALLER) in VICTIM_ROLES
-    prospects = _repeat_prospects(ids, flagged) if victim else {}
+    today = timezone.localdate()
     for p in check.people:
-        pid = int(p["person_id"])
-        panel.matches.append(
-            Match(
-                person_id=pid,
-                percent=percent(float(p["probability"])),
-                why=list(p.get("why", [])),
-                flags=list(p.get("flags", [])),
-                contacts=[Earlier.of(c) for c in p.get("contacts", [])],
-                repeat_if_recorded=prospects.get(pid, ""),
-                extra=[(key_label(k), _shown(v)) for k, v in p.items() if k not in KNOWN_PERSON_KEYS],
-            )
-        )
-    shown = {e.incident_id for e in panel.nearby} | {c.incident_id for m in panel.matches for c in m.contacts}
+        panel.matches.append(_match(p, panel, victim=victim, today=today))
+    listed = [*panel.nearby, *(c for m in panel.matches for c in m.contacts)]
+    shown = {e.incident_id for e in listed if e.incident_id is not None}
     if shown:
         seen = Incident.objects.filter(pk__in=shown).only("id", "reference")
         audit.record_reads(user, seen, reason=LIVE_REASON)
     _preview_flags(form, panel, victim)
     return panel
+
+
+def _match(p: dict[str, Any], panel: Panel, *, victim: bool, today: dt.date) -> Match:
+    """One candidate as the panel shows them, every figure and flag from the live check's one read
+    of their facts (their contact records, flags, and what later domains say)."""
+    pid = int(p["person_id"])
+    probability = float(p["probability"])
+    known = p.get("known_as") or {}
+    contacts = [Earlier.of(c) for c in p.get("contacts", [])]
+    flags = list(p.get("flags", []))
+    # Flags their own incidents raised in the window, once each, unless the person has them.
+    has = {str(f.get("kind", "")).split("-")[0] for f in flags}  # "vulnerable", "repeat", …
+    for c in p.get("contacts", []):
+        for f in c.get("flags", []):
+            if f in PERSON_INCIDENT_FLAGS and f.split("_")[0] not in has:
+                has.add(f.split("_")[0])
+                flags.append(
+                    {"kind": f, "label": FLAG_LABELS.get(f, f), "reason": f"raised on {c['reference']}"}
+                )
+    already = any(f.get("kind") == "repeat-victim" for f in flags)
+    n = int(p.get("contacts_in_rule_window", 0))
+    word, advice = likelihood(probability)
+    names = []
+    for r in p.get("names_given", []):
+        if r and r != known.get("name") and r not in names:
+            names.append(r)
+    last = p.get("last_contact_at")
+    return Match(
+        person_id=pid,
+        percent=percent(probability),
+        why=list(p.get("why", [])),
+        flags=flags,
+        contacts=contacts,
+        repeat_if_recorded=""
+        if already or not victim
+        else _repeat_if_recorded(n, panel.rule_min_contacts, panel.rule_window_days),
+        extra=[(key_label(k), _shown(v)) for k, v in p.items() if k not in KNOWN_PERSON_KEYS],
+        name=str(known.get("name", "")),
+        also_given_as=names,
+        age_band=age_band(str(known.get("dob", "")), today),
+        address=", ".join(x for x in (known.get("address", ""), known.get("postcode", "")) if x),
+        last_contact=dt.datetime.fromisoformat(last) if last else None,
+        advice=advice,
+        likelihood=word,
+        alerts=list(p.get("alerts", [])),
+        contacts_in_rule_window=n,
+    )
 
 
 def _preview_flags(form: IntakeForm, panel: Panel, victim: bool) -> None:

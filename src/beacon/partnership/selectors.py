@@ -36,7 +36,8 @@ from beacon.partnership.models import (
     SharedItem,
 )
 from beacon.partnership.triggers import LocationStatus, TriggerStatus, VictimStatus
-from beacon.people.models import ContactRecord, Person
+from beacon.people.models import Person
+from beacon.people.selectors import KnownAs, known_as
 
 __all__ = [
     "LocationStatus",
@@ -66,33 +67,15 @@ def agency_for(user: User) -> PartnerAgency | None:
     return PartnerAgency.objects.filter(code=code).first()
 
 
-def latest_records(person_ids: list[int]) -> dict[int, ContactRecord]:
-    """Each person's most recent contact record, not erased and with a name (their details as last
-    given)."""
-    out: dict[int, ContactRecord] = {}
-    rows = (
-        ContactRecord.objects.filter(person_id__in=person_ids, erased_at__isnull=True)
-        .exclude(given_forename="", given_surname="")
-        .order_by("person_id", "-contacted_at", "-id")
-    )
-    for r in rows:
-        out.setdefault(r.person_id, r)
-    return out
+def known_people(person_ids: list[int]) -> dict[int, KnownAs]:
+    """Who each person is known as (the people app's one rule: what an officer confirmed, else what
+    they have given most often, never a one-off spelling at a call): one query."""
+    return known_as(person_ids)
 
 
 def names_of(person_ids: list[int]) -> dict[int, str]:
-    """Each person's name as last given (not erased), without loading whole records."""
-    out: dict[int, str] = {}
-    rows = (
-        ContactRecord.objects.filter(person_id__in=person_ids, erased_at__isnull=True)
-        .exclude(given_forename="", given_surname="")
-        .order_by("person_id", "-contacted_at", "-id")
-        .values_list("person_id", "given_forename", "given_surname")
-    )
-    for pid, forename, surname in rows:
-        if pid not in out:
-            out[pid] = " ".join(x for x in (forename, surname) if x)
-    return out
+    """Each person's name as known (people with no name held are left out)."""
+    return {pid: k.name for pid, k in known_people(person_ids).items() if k.name}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -422,7 +405,20 @@ def person_summary(person_ids: list[int]) -> dict[int, dict[str, Any]]:
     if not person_ids:
         return {}
     statuses = triggers.trigger_status(person_ids)
-    return {p: {"case_review_threshold": s.describe()} for p, s in statuses.items() if s.met}
+    return {
+        p: {
+            "case_review_threshold": s.describe(),
+            "alerts": [
+                {
+                    "kind": "case-review-threshold",
+                    "label": "Meets the case review threshold",
+                    "reason": s.describe(),
+                }
+            ],
+        }
+        for p, s in statuses.items()
+        if s.met
+    }
 
 
 def case_threshold_flags(case_ids: list[int], *, as_of: dt.date | None = None) -> dict[int, list[str]]:

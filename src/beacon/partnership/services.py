@@ -32,8 +32,9 @@ from beacon.partnership.models import (
     SharedItem,
 )
 from beacon.partnership.numbering import next_reference, pending_reference
-from beacon.partnership.selectors import agency_for, latest_records
+from beacon.partnership.selectors import agency_for, known_people
 from beacon.people.models import Person
+from beacon.people.selectors import KnownAs
 
 
 def today() -> dt.date:
@@ -110,18 +111,20 @@ def basis_problems(
     return problems
 
 
-def _person_details(person_id: int, records: dict[int, Any]) -> dict[str, Any]:
-    r = records.get(person_id)
-    if r is None:
+def _person_details(person_id: int, known: dict[int, KnownAs]) -> dict[str, Any]:
+    """A person's details as shared: as known (what an officer confirmed, else what they have given
+    most often), never a one-off spelling at a call."""
+    k = known.get(person_id)
+    if k is None or not k.known:
         return {"person_id": person_id, "name": "", "details": "not held"}
     return {
         "person_id": person_id,
-        "name": " ".join(p for p in (r.given_forename, r.given_surname) if p),
-        "dob": r.given_dob,
-        "phone": r.given_phone,
-        "email": r.given_email,
-        "address": r.given_address,
-        "postcode": r.given_postcode,
+        "name": k.name,
+        "dob": k.dob,
+        "phone": k.phone,
+        "email": k.email,
+        "address": k.address,
+        "postcode": k.postcode,
     }
 
 
@@ -131,7 +134,7 @@ def shared_snapshot(case: Case | None, person: Person | None, items: list[str]) 
     out: dict[str, Any] = {}
     parties: list[CaseParty] = list(case.parties.all()) if case is not None else []
     wanted_people = {p.person_id for p in parties} | ({person.pk} if person is not None else set())
-    records = latest_records(sorted(wanted_people)) if wanted_people else {}
+    records = known_people(sorted(wanted_people)) if wanted_people else {}
     if case is not None and SharedItem.CASE_SUMMARY in items:
         out["case_summary"] = {
             "reference": case.reference,

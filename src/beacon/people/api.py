@@ -1,5 +1,5 @@
-"""The person-index API: look a caller up, a person's records and flags, the analysts' review queue,
-subject access and erasure.
+"""The person-index API: look a caller up, a person's records and flags, who they are known as (and
+an officer confirming it), the analysts' review queue, subject access and erasure.
 
 Handlers are thin: reads go through `selectors`, writes through `services` (which validate and
 audit). Every read of personal data is logged with its purpose: the lookup's `purpose`, a person's
@@ -25,8 +25,10 @@ from beacon.core.errors import ValidationFailed
 from beacon.people import selectors, services
 from beacon.people.models import ContactRecord, Person, PersonFlag, ReviewPair
 from beacon.people.schemas import (
+    ConfirmIn,
     EraseIn,
     FlagIn,
+    KnownAsOut,
     LookupOut,
     PairDecisionIn,
     PersonFlagOut,
@@ -217,7 +219,11 @@ def people_end_flag(request: HttpRequest, flag_id: int) -> dict[str, Any]:
 # Persons
 
 
-@router.get("{int:person_id}", response=PersonOut, summary="A person: records as given and open flags")
+@router.get(
+    "{int:person_id}",
+    response=PersonOut,
+    summary="A person: who they are known as, their records as given and open flags",
+)
 @require("people.view")
 def people_person(request: HttpRequest, person_id: int, purpose: str = "") -> dict[str, Any]:
     """The read is logged with `purpose` (else “viewing person record”). A merged person has no
@@ -228,9 +234,41 @@ def people_person(request: HttpRequest, person_id: int, purpose: str = "") -> di
     return {
         "id": person.pk,
         "merged_into_id": person.merged_into_id,
+        "known_as": selectors.known_as([person.pk])[person.pk].as_dict(),
         "records": [_record_out(r) for r in selectors.person_records(person)],
         "flags": [_flag_out(f) for f in flags],
     }
+
+
+@router.post(
+    "{int:person_id}/known-as",
+    response=KnownAsOut,
+    summary="Confirm which record's name or details are the person's (or stop using a confirmation)",
+)
+@require("people.flag")
+def people_confirm(request: HttpRequest, person_id: int, payload: ConfirmIn) -> dict[str, Any]:
+    """With a `record_id`: the `details` (default the name) one of the person's records gives become
+    what every page shows for them, whatever later calls say. With `record_id` null: stop using
+    the confirmed `details` (they are the values given most often again). Audited; the answer, the
+    person as known now, is written to the access log.
+
+    Answers 200 with the person as known now; 400 when the body is not JSON; 401 without a valid
+    token or session; 403 when your role may not confirm details (it needs `people.flag`); 404 when
+    no person has `person_id`; 413 when the body is too large; 422 naming the field for an unknown
+    detail, no detail, a record that does not exist, is not this person's, has been erased or does
+    not give that detail, a note over 300 characters, or a field the schema does not name; 429
+    while too many invalid tokens come from your address."""
+    person = get_or_404(Person.objects.all(), person_id, "person")
+    user = api_user(request)
+    if payload.record_id is None:
+        services.withdraw_confirmation(user, person, payload.details, reason=payload.note)
+    else:
+        record = ContactRecord.objects.filter(pk=payload.record_id).first()
+        if record is None:
+            raise ValidationFailed.one(f"No record has id {payload.record_id}.", "record_id")
+        services.confirm_details(user, person, record, payload.details, note=payload.note)
+    audit.record_read(user, person, reason="confirming who the person is")
+    return selectors.known_as([person.pk])[person.pk].as_dict()
 
 
 @router.post(

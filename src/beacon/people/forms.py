@@ -143,3 +143,27 @@ class DecideForm(GovukForm):
     decision = forms.ChoiceField(choices=[("same", "Same person"), ("different", "Different people")])
     version = forms.IntegerField(widget=forms.HiddenInput())
     note = forms.CharField(max_length=500, required=False)
+
+
+RULE = "rule"  # the choice "no confirmed value: the one given most often"
+
+
+class KnownDetailForm(GovukForm):
+    """Choose which of the values a person's records give is theirs (confirm it), or go back to the
+    one given most often. The choices are the person's live records' values (record ids)."""
+
+    choice = forms.ChoiceField(widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="How was it confirmed? (optional)",
+        max_length=300,
+        required=False,
+        help_text="For example, checked with her at the visit. It is kept with the confirmation.",
+    )
+    purpose = forms.CharField(widget=forms.HiddenInput(), required=False)
+
+    def __init__(self, *args: Any, label: str, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].label = label
+        self.fields["choice"].error_messages["required"] = f"{label}: choose one."
+        self.fields["choice"].error_messages["invalid_choice"] = f"{label}: choose one of those listed."
+        self.set_choices("choice", choices)

@@ -116,6 +116,38 @@ class ContactRecord(models.Model):
         return {f: getattr(self, f) for f in FEATURES}
 
 
+class ConfirmedDetail(models.Model):
+    """An officer's word that one of a person's details is right: the value on `record` is the
+    person's, whatever their other records say (see `people.selectors.known_as`). It points at the
+    record rather than copying its value, so an erased record, or one since moved to someone else,
+    confirms nothing."""
+
+    class Detail(models.TextChoices):
+        NAME = "name", "Name"
+        DOB = "dob", "Date of birth"
+        PHONE = "phone", "Phone"
+        EMAIL = "email", "Email"
+        ADDRESS = "address", "Address and postcode"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="confirmed_details")
+    detail = models.CharField(max_length=10, choices=Detail.choices)
+    record = models.ForeignKey(ContactRecord, on_delete=models.CASCADE, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=300, blank=True, help_text="How it was confirmed, e.g. at a visit.")
+
+    class Meta:
+        ordering = ["person", "detail"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "detail"], name="confirmed_detail_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.detail} of person {self.person_id} from record {self.record_id}"
+
+
 class MatchModel(models.Model):
     """A trained matching model: Splink's settings with m and u, saved as a versioned file."""
 

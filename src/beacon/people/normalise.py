@@ -472,6 +472,31 @@ def house_number(raw: str | None) -> str:
     return tokens[numbers[0]] if numbers else ""
 
 
+def street_name(raw: str | None) -> str:
+    """The street of an address as written, without the house or flat number, "" for blank: where,
+    without which door, for a heading.
+
+    ``"Flat 2, 14 Acacia Avenue, Leeds LS6 2AB"`` -> ``"Acacia Avenue"``; ``"12 Elm St"`` ->
+    ``"Elm St"``; ``"Rose Cottage, Mill Lane"`` -> ``"Mill Lane"``; ``"Market Square"`` ->
+    ``"Market Square"``. The first part of the address whose last word is a street type (Road, Rd,
+    Street, St, Lane …), else its first part that is not only a flat or a number.
+    """
+    parts: list[str] = []
+    for segment in _SEGMENTS.split(_POSTCODE_IN_TEXT.sub(" ", raw or "")):
+        words = segment.split()
+        while len(words) > 1 and fold(words[0]) in _SUBDIVISIONS | {"apartment", "apt"}:
+            words = words[2:]  # "Flat 2", "Unit 4b"
+        while words and all(_is_number(t) for t in (fold(words[0]).split() or ["x"])):
+            words = words[1:]  # "14", "14a", "12-14"
+        if any(ch.isalpha() for ch in " ".join(words)):
+            parts.append(" ".join(words).strip(" .,"))
+    for part in parts:
+        last = fold(part).split()[-1]
+        if last in _STREET_TYPES or _ADDRESS_ABBREVIATIONS.get(last) in _STREET_TYPES or last == "st":
+            return part
+    return parts[0] if parts else ""
+
+
 def address_key(raw: str | None) -> str:
     """A compact key for an address: its numbers then the first word of the street, or "".
 

@@ -1,6 +1,7 @@
 """Disposal in the person index: the contact records a disposal covers lose their details as given
 and their normalised forms (as an erasure does), and a person left with no record that still holds
-details loses the reasons on their flags, which end."""
+details loses the reasons on their flags, which end. Confirmations of a person's details made from
+a disposed record go (see `selectors.known_as`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from beacon.core import retention
 from beacon.core.retention import DisposalScope
-from beacon.people.models import FEATURES, ContactRecord, PersonFlag
+from beacon.people.models import FEATURES, ConfirmedDetail, ContactRecord, PersonFlag
 
 RECORD = "people.contactrecord"
 
@@ -34,6 +35,8 @@ def dispose(scope: DisposalScope) -> dict[str, int]:
             "erased_reason": f"Disposed of under the retention schedule ({scope.record_type})",
         },
     )
+    # A disposed record confirms nothing any more (its note may say how the details were checked).
+    ConfirmedDetail.objects.filter(record_id__in=list(ids)).delete()
     emptied = person_ids - set(
         ContactRecord.objects.filter(person_id__in=person_ids, erased_at__isnull=True).values_list(
             "person_id", flat=True

@@ -7,6 +7,7 @@ are the names that 422 responses use in {"errors": [{"field": â€¦, "message": â€
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -87,13 +88,61 @@ class PersonFlagOut(Schema):
     ended_on: dt.date | None
 
 
+class KnownChoiceOut(Schema):
+    record_id: int = Field(description="The record the value is read from (shown as given there).")
+    confirmed: bool = Field(description="true: an officer confirmed it; false: the value given most often.")
+    records: int = Field(description="How many of the person's live records give this value.")
+
+
+class KnownAsOut(Schema):
+    """Who the person is known as on every page: each detail an officer confirmed, otherwise the
+    value given most often across their live (not erased) records, of equals the one given first,
+    so a one-off misspelling at a call never renames them. Empty strings where no live record gives
+    the detail; the address and its postcode are chosen together."""
+
+    person_id: int
+    name: str
+    forename: str
+    surname: str
+    dob: str
+    phone: str
+    email: str
+    address: str
+    postcode: str
+    records: int = Field(description="The person's live records counted.")
+    chosen: dict[str, KnownChoiceOut] = Field(
+        description="Per detail given (name, dob, phone, email, address): the record it comes from and why."
+    )
+
+
 class PersonOut(Schema):
     id: int
     merged_into_id: int | None = Field(
         description="Set when a cluster run merged this person into another: look that one up instead."
     )
-    records: list[RecordOut]
+    known_as: KnownAsOut
+    records: list[RecordOut] = Field(description="Every record as given, oldest first (a history).")
     flags: list[PersonFlagOut] = Field(description="Open flags.")
+
+
+Detail = Literal["name", "dob", "phone", "email", "address"]
+
+
+def _the_name() -> list[Detail]:
+    return ["name"]
+
+
+class ConfirmIn(InSchema):
+    details: list[Detail] = Field(
+        default_factory=_the_name,
+        max_length=5,
+        description="Which details: name, dob, phone, email, address (the address with its postcode).",
+    )
+    record_id: int | None = Field(
+        description="The person's record whose values to use; null stops using the confirmed values "
+        "(the person is shown by the value given most often again)."
+    )
+    note: str = Field(default="", max_length=300, description="How it was confirmed, e.g. at a visit.")
 
 
 class FlagIn(InSchema):
@@ -171,6 +220,14 @@ class SubjectAccessAccess(Schema):
     why: str
 
 
+class SubjectAccessConfirmation(Schema):
+    detail: str = Field(description="name | dob | phone | email | address")
+    record_id: int
+    by: str | None
+    at: dt.datetime
+    note: str
+
+
 class SubjectAccessOut(Schema):
     """Everything held about a person (as the subject access page's JSON download)."""
 
@@ -179,3 +236,6 @@ class SubjectAccessOut(Schema):
     flags: list[SubjectAccessFlag]
     review_decisions: list[SubjectAccessDecision]
     accesses: list[SubjectAccessAccess] = Field(description="Who has read or changed the person, and why.")
+    confirmed_details: list[SubjectAccessConfirmation] = Field(
+        description="Which record an officer confirmed each of their details from."
+    )

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from beacon.core import audit
@@ -22,6 +22,7 @@ from beacon.people.comparisons import COMMON_KEY_CAP
 from beacon.people.features import Features, features, require_something
 from beacon.people.models import (
     FEATURES,
+    ConfirmedDetail,
     ContactRecord,
     MatchModel,
     Person,
@@ -45,7 +46,12 @@ def summaries(person_ids: list[int]) -> dict[int, dict[str, Any]]:
     if person_ids:
         for provider in SUMMARY_PROVIDERS:
             for pid, items in provider(person_ids).items():
-                out.setdefault(pid, {}).update(items)
+                mine = out.setdefault(pid, {})
+                # "alerts" (a list of {"kind", "label", "reason"}) gathers every provider's.
+                alerts = [*mine.get("alerts", []), *items.get("alerts", [])]
+                mine.update(items)
+                if alerts:
+                    mine["alerts"] = alerts
     return out
 
 
@@ -257,7 +263,307 @@ def lookup(raw: dict[str, Any], *, actor: User | None, reason: str, limit: int =
 
 
 def person_records(person: Person) -> QuerySet[ContactRecord]:
+    """A person's records as given, oldest first (a history: each as it was on that contact)."""
     return person.records.order_by("contacted_at", "id")
+
+
+# ---------------------------------------------------------------------------------------------
+# Who a person is known as: the one rule every page, the API and other domains read a person's
+# name and details by (docs/adr/0011-known-as.md)
+
+DETAILS: tuple[str, ...] = tuple(ConfirmedDetail.Detail.values)  # name, dob, phone, email, address
+DETAIL_LABELS: dict[str, str] = dict(ConfirmedDetail.Detail.choices)
+
+_GIVEN = ("forename", "surname", "dob", "phone", "email", "address", "postcode")
+_NORMAL = ("forename", "surname", "dob", "phone", "email", "addr_key", "postcode")
+_COLUMNS = ("id", "person_id", "contacted_at", *(f"given_{g}" for g in _GIVEN), *_NORMAL)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One live record, as `known_as` reads it: what was given, its normal forms, and which of the
+    person's details an officer confirmed from it."""
+
+    id: int
+    person_id: int
+    contacted_at: dt.datetime
+    given: dict[str, str]
+    norm: dict[str, str | None]
+    confirmed: frozenset[str]
+
+    def gives(self, detail: str) -> bool:
+        g = self.given
+        if detail == "name":
+            return bool(g["forename"] or g["surname"])
+        if detail == "address":
+            return bool(g["address"] or g["postcode"])
+        return bool(g[detail])
+
+
+def _fold(value: str) -> str:
+    return " ".join(value.casefold().split())
+
+
+def _key(row: _Row, detail: str) -> tuple[str, ...]:
+    """The value a record gives for a detail, in the form that counts as the same value: the
+    normalised one where there is one (so "Mrs MARGARET Whitfield" and "Margaret Whitfield" are one
+    name, 07700 900123 and +447700900123 one phone), else the text as given, folded."""
+    g, n = row.given, row.norm
+    if detail == "name":
+        return (n["forename"] or _fold(g["forename"]), n["surname"] or _fold(g["surname"]))
+    if detail == "address":
+        return (n["addr_key"] or _fold(g["address"]),)
+    if detail == "postcode":
+        return (n["postcode"] or _fold(g["postcode"]).replace(" ", ""),)
+    return (n[detail] or _fold(g[detail]),)
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """Where one of a person's details comes from: the record it is read from (as given there),
+    whether an officer confirmed it, and how many of the person's live records give that value."""
+
+    record_id: int
+    confirmed: bool
+    records: int
+
+
+def _groups(rows: list[_Row], detail: str) -> list[list[_Row]]:
+    """The records giving `detail`, grouped by value; each group oldest first, the groups in the
+    order their values were first given."""
+    groups: dict[tuple[str, ...], list[_Row]] = {}
+    for r in rows:  # rows are oldest first
+        if detail == "postcode" and not r.given["postcode"]:
+            continue
+        if detail == "address" and not r.given["address"]:
+            continue
+        if detail not in ("address", "postcode") and not r.gives(detail):
+            continue
+        groups.setdefault(_key(r, detail), []).append(r)
+    return list(groups.values())
+
+
+def _most_common(groups: list[list[_Row]]) -> list[_Row] | None:
+    """The group given most often; of equals, the one given first (so a new one-off spelling never
+    displaces an established one)."""
+    best: list[_Row] | None = None
+    for g in groups:  # in order of first appearance: only a strictly larger group replaces
+        if best is None or len(g) > len(best):
+            best = g
+    return best
+
+
+def _choose(rows: list[_Row], detail: str) -> tuple[_Row, Chosen] | None:
+    """The record a detail is read from: the one an officer confirmed, else the first record of
+    the value given most often."""
+    groups = _groups(rows, detail)
+    confirmed = next((r for r in rows if detail in r.confirmed and r.gives(detail)), None)
+    if confirmed is not None:
+        same = next((g for g in groups if any(r is confirmed for r in g)), [confirmed])
+        return confirmed, Chosen(confirmed.id, True, len(same))
+    best = _most_common(groups)
+    if best is None:
+        return None
+    return best[0], Chosen(best[0].id, False, len(best))
+
+
+@dataclass(frozen=True)
+class KnownAs:
+    """A person's name and details as Beacon shows them, each chosen by one rule (`known_as`).
+    Empty strings where none of their live records gives the detail. `chosen` says, per detail
+    (name, dob, phone, email, address), which record it is read from and why."""
+
+    person_id: int
+    forename: str = ""
+    surname: str = ""
+    dob: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    postcode: str = ""
+    records: int = 0  # live (not erased) records counted
+    chosen: dict[str, Chosen] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return " ".join(x for x in (self.forename, self.surname) if x)
+
+    @property
+    def label(self) -> str:
+        """The name, or "Person N" when no live record gives one."""
+        return self.name or f"Person {self.person_id}"
+
+    @property
+    def address_line(self) -> str:
+        return ", ".join(x for x in (self.address, self.postcode) if x)
+
+    @property
+    def known(self) -> bool:
+        """Whether any live record gives any detail."""
+        return bool(self.chosen)
+
+    def is_confirmed(self, detail: str) -> bool:
+        c = self.chosen.get(detail)
+        return bool(c and c.confirmed)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "person_id": self.person_id,
+            "name": self.name,
+            "forename": self.forename,
+            "surname": self.surname,
+            "dob": self.dob,
+            "phone": self.phone,
+            "email": self.email,
+            "address": self.address,
+            "postcode": self.postcode,
+            "records": self.records,
+            "chosen": {
+                d: {"record_id": c.record_id, "confirmed": c.confirmed, "records": c.records}
+                for d, c in self.chosen.items()
+            },
+        }
+
+
+def _known(person_id: int, rows: list[_Row]) -> KnownAs:
+    values: dict[str, str] = {}
+    chosen: dict[str, Chosen] = {}
+    for detail in ("name", "dob", "phone", "email"):
+        got = _choose(rows, detail)
+        if got is None:
+            continue
+        row, chosen[detail] = got
+        if detail == "name":
+            values["forename"], values["surname"] = row.given["forename"], row.given["surname"]
+        else:
+            values[detail] = row.given[detail]
+    place = _choose_place(rows)
+    if place is not None:
+        values["address"], values["postcode"], chosen["address"] = place
+    return KnownAs(person_id, records=len(rows), chosen=chosen, **values)
+
+
+def _choose_place(rows: list[_Row]) -> tuple[str, str, Chosen] | None:
+    """The address and its postcode, chosen together (an address never gets another's postcode):
+    the confirmed record's, else the address given most often; its postcode is the record's own,
+    else the one given most often with that address. With no address given anywhere, the postcode
+    given most often (or confirmed) alone."""
+    confirmed = next((r for r in rows if "address" in r.confirmed and r.gives("address")), None)
+    addressed = _groups(rows, "address")
+    if confirmed is not None:
+        group = next((g for g in addressed if any(r is confirmed for r in g)), [confirmed])
+        return _with_postcode(confirmed, group, Chosen(confirmed.id, True, len(group)))
+    best = _most_common(addressed)
+    if best is not None:
+        return _with_postcode(best[0], best, Chosen(best[0].id, False, len(best)))
+    only = _most_common(_groups(rows, "postcode"))
+    if only is None:
+        return None
+    return "", only[0].given["postcode"], Chosen(only[0].id, False, len(only))
+
+
+def _with_postcode(row: _Row, group: list[_Row], chosen: Chosen) -> tuple[str, str, Chosen]:
+    postcode = row.given["postcode"]
+    if not postcode and row.given["address"]:
+        best = _most_common(_groups(group, "postcode"))
+        postcode = best[0].given["postcode"] if best else ""
+    return row.given["address"], postcode, chosen
+
+
+def _live_rows(person_ids: list[int]) -> dict[int, list[_Row]]:
+    """The people's live records, oldest first, with which details were confirmed from each:
+    one query however many people."""
+    out: dict[int, list[_Row]] = {p: [] for p in person_ids}
+    if not person_ids:
+        return out
+    marks = {
+        f"confirmed_{d}": Exists(
+            ConfirmedDetail.objects.filter(
+                person_id=OuterRef("person_id"), record_id=OuterRef("pk"), detail=d
+            )
+        )
+        for d in DETAILS
+    }
+    rows = (
+        ContactRecord.objects.filter(person_id__in=person_ids, erased_at__isnull=True)
+        .annotate(**marks)
+        .order_by("person_id", "contacted_at", "id")
+        .values_list(*_COLUMNS, *marks)
+    )
+    n_given, n_norm = len(_GIVEN), len(_NORMAL)
+    for row in rows:
+        pk, pid, at = row[0], row[1], row[2]
+        given = dict(zip(_GIVEN, (str(v or "").strip() for v in row[3 : 3 + n_given]), strict=True))
+        norm = dict(zip(_NORMAL, row[3 + n_given : 3 + n_given + n_norm], strict=True))
+        flags = row[3 + n_given + n_norm :]
+        confirmed = frozenset(d for d, on in zip(DETAILS, flags, strict=True) if on)
+        out[pid].append(_Row(pk, pid, at, given, norm, confirmed))
+    return out
+
+
+def known_as(person_ids: list[int] | set[int] | tuple[int, ...]) -> dict[int, KnownAs]:
+    """Each person's name, date of birth, phone, email, address and postcode, each by one rule: the
+    value an officer confirmed for that person (`services.confirm_details`) wins; otherwise the
+    value given most often across the person's live (not erased) records, ties going to the value
+    given first, so a one-off misspelling at a call never renames them. Values are shown as given
+    on the record chosen (the earliest of its value). One query for any number of people; every id
+    asked for gets an entry (empty when nothing is held). Callers log the read where they show it.
+    """
+    ids = sorted({int(p) for p in person_ids})
+    rows = _live_rows(ids)
+    return {pid: _known(pid, rows[pid]) for pid in ids}
+
+
+@dataclass(frozen=True)
+class DetailOption:
+    """One value a person's records give for a detail (the page that chooses among them)."""
+
+    record_id: int  # the first record giving it
+    value: str
+    records: int
+    first_at: dt.datetime
+    chosen: bool  # what `known_as` shows now
+
+
+def _shown(row: _Row, detail: str) -> str:
+    g = row.given
+    if detail == "name":
+        return " ".join(x for x in (g["forename"], g["surname"]) if x)
+    if detail == "address":
+        return ", ".join(x for x in (g["address"], g["postcode"]) if x)
+    return g[detail]
+
+
+def detail_options(person: Person, detail: str) -> tuple[KnownAs, list[DetailOption]]:
+    """The values the person's live records give for `detail` (an address with its postcode as one
+    value), most often given first, with what they are known as now."""
+    rows = _live_rows([person.pk])[person.pk]
+    known = _known(person.pk, rows)
+    chosen = known.chosen.get(detail)
+    groups: dict[tuple[str, ...], list[_Row]] = {}
+    for r in rows:
+        if not r.gives(detail):
+            continue
+        key = _key(r, detail) + (_key(r, "postcode") if detail == "address" else ())
+        groups.setdefault(key, []).append(r)
+    options = [
+        DetailOption(
+            g[0].id,
+            _shown(g[0], detail),
+            len(g),
+            g[0].contacted_at,
+            chosen is not None and any(r.id == chosen.record_id for r in g),
+        )
+        for g in groups.values()
+    ]
+    options.sort(key=lambda o: (-o.records, o.first_at, o.record_id))
+    return known, options
+
+
+def confirmations(person: Person) -> dict[str, ConfirmedDetail]:
+    """Who confirmed which of the person's details, and when (whether or not still in force: a
+    confirmed record since erased or moved confirms nothing, see `known_as`)."""
+    return {c.detail: c for c in ConfirmedDetail.objects.filter(person=person).select_related("confirmed_by")}
 
 
 def review_queue() -> QuerySet[ReviewPair]:
@@ -267,7 +573,8 @@ def review_queue() -> QuerySet[ReviewPair]:
 
 
 def subject_access(person: Person, *, actor: User | None, reason: str) -> dict[str, Any]:
-    """Everything held about a person: records as given, flags, decisions, moves, and who looked."""
+    """Everything held about a person: records as given, flags, decisions, confirmations of their
+    details, and who looked."""
     person = Person.objects.prefetch_related(
         Prefetch("records", queryset=ContactRecord.objects.order_by("contacted_at", "id")),
         Prefetch("flags", queryset=PersonFlag.objects.select_related("kind")),
@@ -280,6 +587,7 @@ def subject_access(person: Person, *, actor: User | None, reason: str) -> dict[s
     accesses = AuditEvent.objects.filter(
         app_label="people", model="person", object_pk=str(person.pk)
     ).order_by("at")
+    confirmed = ConfirmedDetail.objects.filter(person=person).select_related("confirmed_by")
     audit.record_read(actor, person, reason=f"subject access: {reason}")
     return {
         "person_id": person.pk,
@@ -326,5 +634,16 @@ def subject_access(person: Person, *, actor: User | None, reason: str) -> dict[s
         "accesses": [
             {"at": e.at.isoformat(), "by": e.actor_label, "action": e.action, "why": e.reason}
             for e in accesses
+        ],
+        # Which record an officer confirmed each detail from (what every page shows for them).
+        "confirmed_details": [
+            {
+                "detail": c.detail,
+                "record_id": c.record_id,
+                "by": c.confirmed_by.get_username() if c.confirmed_by else None,
+                "at": c.confirmed_at.isoformat(),
+                "note": c.note,
+            }
+            for c in confirmed
         ],
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from beacon.people.comparisons import household_levels
 from beacon.people.features import Features, features, given_fields
 from beacon.people.models import (
     FEATURES,
+    ConfirmedDetail,
     ContactRecord,
     FlagKind,
     MatchModel,
@@ -194,7 +195,99 @@ def erase_record(actor: User, record: ContactRecord, *, reason: str) -> ContactR
     if ev is not None:
         ev.action = "erase"
         ev.save(update_fields=["action"])
+    # An erased record confirms nothing: the person goes back to the rule for those details.
+    for c in ConfirmedDetail.objects.filter(record=record):
+        audit.record_delete(actor, c, reason=f"record {record.pk} erased")
+        c.delete()
     return record
+
+
+# ---------------------------------------------------------------------------------------------
+# Confirming who a person is (what `selectors.known_as` shows)
+
+
+def _gives(record: ContactRecord, detail: str) -> bool:
+    if detail == "name":
+        return bool(record.given_forename.strip() or record.given_surname.strip())
+    if detail == "address":
+        return bool(record.given_address.strip() or record.given_postcode.strip())
+    return bool(str(getattr(record, f"given_{detail}")).strip())
+
+
+def _details(details: Sequence[str]) -> list[str]:
+    chosen = list(dict.fromkeys(d.strip() for d in details))
+    if not chosen:
+        raise ValidationFailed.one("Choose at least one detail to use.", "details")
+    unknown = [d for d in chosen if d not in ConfirmedDetail.Detail.values]
+    if unknown:
+        names = ", ".join(ConfirmedDetail.Detail.values)
+        raise ValidationFailed.one(f"Unknown detail {unknown[0]!r}: choose from {names}.", "details")
+    return chosen
+
+
+@transaction.atomic
+def confirm_details(
+    actor: User,
+    person: Person,
+    record: ContactRecord,
+    details: Sequence[str] = ("name",),
+    *,
+    note: str = "",
+) -> list[ConfirmedDetail]:
+    """An officer confirms that the `details` (name, dob, phone, email, address — the address with
+    its postcode) one of the person's records gives are the person's: from now on they are what
+    every page shows for the person, whatever later calls say, until confirmed from another record,
+    withdrawn, or the record is erased. Audited (a create, or an update naming the record before)."""
+    if not actor.can("people.flag"):
+        raise PermissionRefused("Your role may not confirm a person's details.")
+    wanted = _details(details)
+    note = note.strip()
+    _at_most(note, ConfirmedDetail, "note")
+    Person.objects.select_for_update().filter(pk=person.pk).first()  # one confirmation at a time
+    record = ContactRecord.objects.filter(pk=record.pk).first() or record
+    if record.person_id != person.pk:
+        raise ValidationFailed.one(
+            f"Record {record.pk} is not one of person {person.pk}'s records.", "record_id"
+        )
+    if record.erased_at is not None:
+        raise ValidationFailed.one(f"Record {record.pk} has been erased.", "record_id")
+    missing = [d for d in wanted if not _gives(record, d)]
+    if missing:
+        label = ConfirmedDetail.Detail(missing[0]).label.lower()
+        raise ValidationFailed.one(f"Record {record.pk} gives no {label}.", "details")
+    now = timezone.now()
+    by = actor if actor.pk else None
+    out = []
+    existing = {c.detail: c for c in ConfirmedDetail.objects.filter(person=person, detail__in=wanted)}
+    for detail in wanted:
+        c = existing.get(detail)
+        if c is None:
+            c = ConfirmedDetail.objects.create(
+                person=person, detail=detail, record=record, confirmed_by=by, confirmed_at=now, note=note
+            )
+            audit.record_create(actor, c, reason=note or "details confirmed")
+        else:
+            before = audit.snapshot(c)
+            c.record, c.confirmed_by, c.confirmed_at, c.note = record, by, now, note
+            c.save()
+            audit.record_update(actor, c, before, reason=note or "details confirmed")
+        out.append(c)
+    return out
+
+
+@transaction.atomic
+def withdraw_confirmation(actor: User, person: Person, details: Sequence[str], *, reason: str = "") -> int:
+    """Stop using the confirmed `details`: the person is shown by the rule again (the value given
+    most often). Audited; returns how many confirmations ended."""
+    if not actor.can("people.flag"):
+        raise PermissionRefused("Your role may not confirm a person's details.")
+    wanted = _details(details)
+    n = 0
+    for c in ConfirmedDetail.objects.select_for_update().filter(person=person, detail__in=wanted):
+        audit.record_delete(actor, c, reason=reason.strip() or "confirmation withdrawn")
+        c.delete()
+        n += 1
+    return n
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,14 +28,24 @@ from beacon.core.forms import GovukForm
 from beacon.core.permissions import AuthedRequest, capability_required, refuse
 from beacon.people import selectors, services
 from beacon.people.forms import (
+    RULE,
     DecideForm,
     EraseForm,
     FlagForm,
+    KnownDetailForm,
     LookupForm,
     SubjectAccessForm,
     UndoRunForm,
 )
-from beacon.people.models import ClusterRun, ContactRecord, FlagKind, Person, PersonFlag, ReviewPair
+from beacon.people.models import (
+    ClusterRun,
+    ConfirmedDetail,
+    ContactRecord,
+    FlagKind,
+    Person,
+    PersonFlag,
+    ReviewPair,
+)
 
 DEFAULT_PURPOSE = "viewing person record"
 LOOKUP_LIMIT = 10
@@ -81,12 +91,20 @@ class Result:
     percent: str
     record: ContactRecord | None  # the record that matched best, as given
     url: str
+    known: selectors.KnownAs | None = None  # who they are known as (the people app's one rule)
 
 
 def _results(found: list[selectors.Candidate], purpose: str) -> list[Result]:
     best = ContactRecord.objects.in_bulk([c.record_id for c in found])
+    known = selectors.known_as([c.person_id for c in found]) if found else {}
     return [
-        Result(c, percent(c.probability), best.get(c.record_id), _person_url(c.person_id, purpose))
+        Result(
+            c,
+            percent(c.probability),
+            best.get(c.record_id),
+            _person_url(c.person_id, purpose),
+            known.get(c.person_id),
+        )
         for c in found
     ]
 
@@ -164,6 +182,9 @@ def _render_person(
     current = _current_person(person)
     if flag_form is None and can_flag:
         flag_form = FlagForm(initial={"purpose": purpose}, kinds=_flag_kinds())
+    known = selectors.known_as([person.pk])[person.pk]
+    confirmed = selectors.confirmations(person) if known.chosen else {}
+    said = selectors.summaries([person.pk])[person.pk]
     return render(
         request,
         "people/person_detail.html",
@@ -172,6 +193,9 @@ def _render_person(
             "current": current,
             "current_url": _person_url(current.pk, purpose) if current else "",
             "records": list(selectors.person_records(person)),
+            "known": known,
+            "known_rows": _known_rows(known, confirmed),
+            "can_confirm": can_flag,
             "open_flags": [f for f in flags if f.ended_on is None or f.ended_on > today],
             "ended_flags": [f for f in flags if f.ended_on is not None and f.ended_on <= today],
             "flag_form": flag_form,
@@ -179,10 +203,38 @@ def _render_person(
             "purpose": purpose,
             "can_flag": can_flag,
             # Open cases, risk level, the ASB case review threshold: what later domains know.
-            "summary": list(selectors.summaries([person.pk])[person.pk].items()),
+            "summary": [(k, v) for k, v in said.items() if k != "alerts"],
+            "alerts": said.get("alerts", []),
         },
         status=status,
     )
+
+
+@dataclass
+class KnownRow:
+    """One line of "Known as" on the person page: a detail, its value and where it comes from."""
+
+    detail: str
+    label: str
+    value: str
+    chosen: selectors.Chosen | None
+    confirmation: ConfirmedDetail | None
+
+
+def _known_rows(known: selectors.KnownAs, confirmed: dict[str, ConfirmedDetail]) -> list[KnownRow]:
+    values = {
+        "name": known.name,
+        "dob": known.dob,
+        "phone": known.phone,
+        "email": known.email,
+        "address": known.address_line,
+    }
+    rows = []
+    for detail in selectors.DETAILS:
+        chosen = known.chosen.get(detail)
+        confirmation = confirmed.get(detail) if chosen is not None and chosen.confirmed else None
+        rows.append(KnownRow(detail, selectors.DETAIL_LABELS[detail], values[detail], chosen, confirmation))
+    return rows
 
 
 def _purpose(raw: str | None) -> str:
@@ -234,6 +286,93 @@ def end_flag(request: AuthedRequest, pk: int) -> HttpResponse:
         services.end_flag(request.user, flag)
         messages.success(request, f"{flag.kind.label} flag ended.")
     return redirect(_person_url(flag.person_id, purpose))
+
+
+# ---------------------------------------------------------------------------------------------
+# Confirming who a person is
+
+
+@capability_required("people.flag")
+@require_POST
+def confirm_record(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The button "Use these details as the person's name" on one of their records."""
+    if not request.user.can("people.view"):  # the answer is the person page
+        return refuse(request, "Your role does not give access to person records.")
+    record = get_object_or_404(ContactRecord, pk=pk)
+    person = get_object_or_404(Person, pk=record.person_id)
+    purpose = _purpose(request.POST.get("purpose"))
+    try:
+        services.confirm_details(request.user, person, record, ["name"])
+    except ValidationFailed as exc:
+        messages.error(request, exc.problems[0].message)
+    else:
+        messages.success(
+            request, f"The name on record {record.pk} is now person {person.pk}'s name on every page."
+        )
+    return redirect(_person_url(person.pk, purpose))
+
+
+@capability_required("people.flag")
+def known_detail(request: AuthedRequest, pk: int, detail: str) -> HttpResponse:
+    """Choose which of the values a person's records give for one detail is theirs, or go back to
+    the value given most often."""
+    if detail not in selectors.DETAILS:
+        raise Http404("No such detail.")
+    if not request.user.can("people.view"):
+        return refuse(request, "Your role does not give access to person records.")
+    person = get_object_or_404(Person, pk=pk)
+    source = request.POST if request.method == "POST" else request.GET
+    purpose = _purpose(source.get("purpose"))
+    known, options = selectors.detail_options(person, detail)
+    label = selectors.DETAIL_LABELS[detail]
+    confirmed = known.is_confirmed(detail)
+    chosen = next((o for o in options if o.chosen), None)
+    choices = [(str(o.record_id), o.value) for o in options] + [
+        (RULE, "The one given most often (nothing confirmed)")
+    ]
+    initial = {"purpose": purpose, "choice": str(chosen.record_id) if confirmed and chosen else RULE}
+    form = KnownDetailForm(
+        request.POST if request.method == "POST" else None, label=label, choices=choices, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        choice, note = form.cleaned_data["choice"], form.cleaned_data["note"]
+        try:
+            if choice == RULE:
+                n = services.withdraw_confirmation(request.user, person, [detail], reason=note)
+                text = (
+                    f"Person {person.pk}'s {label.lower()} is the one given most often again."
+                    if n
+                    else f"Nothing was confirmed for person {person.pk}'s {label.lower()}: no change."
+                )
+            else:
+                record = get_object_or_404(ContactRecord, pk=int(choice))
+                services.confirm_details(request.user, person, record, [detail], note=note)
+                text = f"Person {person.pk}'s {label.lower()} is now the one on record {record.pk}."
+        except ValidationFailed as exc:
+            form.add_problems(
+                [Problem(p.message, "choice" if p.field != "note" else "note") for p in exc.problems]
+            )
+        else:
+            messages.success(request, text)
+            return redirect(_person_url(person.pk, purpose))
+    audit.record_read(request.user, person, reason=purpose)
+    by_value = {str(o.record_id): o for o in options}
+    return render(
+        request,
+        "people/known_detail.html",
+        {
+            "person": person,
+            "known": known,
+            "detail": detail,
+            "label": label,
+            "form": form,
+            "radios": [(value, text, by_value.get(value)) for value, text in choices],
+            "selected": str(form["choice"].value() or ""),
+            "purpose": purpose,
+            "problems": _problems(form) if form.is_bound else [],
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -119,8 +119,13 @@ def test_person_summary_provider_registered(officer: User, place: dict[str, Any]
     victim = f.person()
     case = f.open_case(officer, level="high", area=place["north"], victim=victim)
     got = person_summary([victim.pk, 999999])
+    described = f"{case.reference} (High risk, victim, SPOC {officer.display_name})"
     assert got == {
-        victim.pk: {"open_cases": f"{case.reference} (High risk, victim, SPOC {officer.display_name})"}
+        victim.pk: {
+            "open_cases": described,
+            # A High-risk case is an alert the call-taking panel puts first, however unlikely the match.
+            "alerts": [{"kind": "open-high-risk-case", "label": "Open High-risk case", "reason": described}],
+        }
     }
 
 

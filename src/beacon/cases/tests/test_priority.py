@@ -155,6 +155,8 @@ def test_supervisor_list_orders_cases_and_incidents(
     InboxItem.objects.create(
         incident=waiting, neighbourhood=place["market"], placed_at=timezone.now() - dt.timedelta(days=3)
     )
+    # Late by the call's time (received three days ago), as the inbox counts.
+    type(waiting).objects.filter(pk=waiting.pk).update(received_at=timezone.now() - dt.timedelta(days=3))
     covered = f.incident(neighbourhood=place["market"])
     services.add_incident(officer, green.pk, covered.pk)  # on an open case: the case stands for it
     page = selectors.supervisor_list(sergeant, selectors.SupervisorFilters())
@@ -214,6 +216,7 @@ def test_a_red_incident_stays_on_the_list_when_a_case_covers_it(
     InboxItem.objects.create(
         incident=late, neighbourhood=place["market"], placed_at=timezone.now() - dt.timedelta(days=3)
     )
+    type(late).objects.filter(pk=late.pk).update(received_at=timezone.now() - dt.timedelta(days=3))
     f.assessment(officer, victim, "standard", incident=late)  # assessed: only the inbox is late
     quiet = f.incident(neighbourhood=place["market"], victim=victim)
     case = f.open_case(officer, level="medium", area=place["north"], victim=victim)

@@ -351,10 +351,16 @@ def test_the_live_check_shows_earlier_reports_the_repeat_flag_and_nearby_inciden
     r = client_for(handler).post(reverse("incidents:check"), data, **HTMX)
     html = r.content.decode()
     assert r.status_code == 200 and "<html" not in html
-    card = html.split(f'data-testid="match-{person_id}"', 1)[1].split('class="govuk-summary-card"', 1)[0]
+    card = html.split(f'data-testid="match-{person_id}"', 1)[1].split("</details>", 1)[0]
     assert whitfield[0].reference in card and whitfield[1].reference in card
     assert "Repeat victim" in card and "2 earlier contacts" in card
-    assert re.search(r"\d+(\.\d)?%|over 99\.9%", card)
+    # Who they are and what to ask, beside the choice (the name by the person index's rule).
+    candidate = html.split(f'data-testid="candidate-{person_id}"', 1)[1].split(
+        'class="govuk-radios__item"', 1
+    )[0]
+    assert "Margaret Whitfield" in candidate and "Last contact" in candidate
+    assert re.search(r"\d+(\.\d)?%|over 99\.9%", candidate)
+    assert re.search(r"(Very likely|Likely|Possible|Unlikely)", candidate)
     assert "phone" in card  # the why list
     assert "Open cases" in card and "ASB-CASE-7" in card and "Risk level" in card and "High" in card
     nearby = html.split('data-testid="nearby"', 1)[1].split("</ul>", 1)[0]
@@ -600,7 +606,7 @@ def test_the_list_and_the_inbox_read_a_bounded_number_of_times(
     with django_assert_max_num_queries(11):
         r = viewer.get(reverse("incidents:list"))
     assert r.content.decode().count('href="/incidents/') >= 25
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):  # and the neighbourhoods the list can be narrowed to
         r = viewer.get(reverse("incidents:inbox"))
     assert r.content.decode().count("Acknowledge<span") == 30
     with django_assert_max_num_queries(11):

@@ -252,3 +252,22 @@ def test_the_power_pages_record_a_power_and_a_breach(
     assert "Music at 2am" in page and "Community Protection Notice" in page
     assert client_for(south_officer).get(reverse("partnership:power", args=[power.pk])).status_code == 404
     assert client_for(south_officer).get(url).status_code == 404
+
+
+def test_a_perpetrator_named_by_a_power_is_not_removed_from_the_case(
+    officer: User, setup: dict[str, Any]
+) -> None:
+    """The power keeps its subject on the case: refused naming the party (the API's 422), not a 500."""
+    from beacon.cases import services as case_services
+    from beacon.cases.models import CaseParty
+
+    services.record_power(
+        officer,
+        setup["case"].pk,
+        PowerInput(kind="cpw", subject_id=setup["perp_party"].pk, issued_on=today()),
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        case_services.remove_party(officer, setup["case"].pk, setup["perp_party"].pk)
+    assert exc.value.problems[0].field == "party_id" and "tool or power" in exc.value.problems[0].message
+    assert CaseParty.objects.filter(pk=setup["perp_party"].pk).exists()
+    assert not AuditEvent.objects.filter(action="delete", model="caseparty").exists()
