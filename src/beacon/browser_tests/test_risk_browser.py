@@ -253,3 +253,91 @@ def test_an_officer_assesses_a_victim_and_a_sergeant_reviews_it(page: Any) -> No
     check_accessibility(page)
     assessment.refresh_from_db()
     assert assessment.effective_level == "medium" and assessment.reviewed_by == sergeant
+
+
+def test_the_officers_assessment_opens_with_the_callers_answers_and_a_running_score(page: Any) -> None:
+    from django.utils import timezone
+
+    from beacon.core.models import Area, Force
+    from beacon.incidents.models import ScreeningSet
+    from beacon.incidents.reference import SCREENING_V1
+    from beacon.incidents.tests.conftest import make_neighbourhood
+    from beacon.risk.tests.factories import make_incident, person_record
+
+    load_example_instrument(apps)
+    screening, _ = ScreeningSet.objects.get_or_create(version=1, defaults={"questions": SCREENING_V1})
+    force = Force.objects.create(name="Testshire Constabulary", code="TS")
+    north = Area.objects.create(force=force, name="North", code="TN")
+    market = make_neighbourhood(north, "TN1", "Market", (52.60, -1.12, 52.62, -1.10))
+    officer = UserFactory(username="pc_north", role=Role.OFFICER, first_name="Pat", last_name="Lee")
+    officer.areas.add(north)
+    victim = person_record(forename="Alys", surname="Penhallow")
+    incident = make_incident(area=north, neighbourhood=market, victims=[("caller", victim)], vulnerable=True)
+    incident.screening_set = screening
+    incident.answers = {
+        "danger_now": "no",
+        "happened_before": "yes",
+        "feel_targeted": "yes",
+        "household_disability": "no",
+        "threats_or_damage": "no",
+        "impact": "I cannot cope",
+    }
+    incident.save(update_fields=["screening_set", "answers"])
+    on = f"{timezone.localtime(incident.received_at):%-d %B %Y}"
+
+    login(page, "pc_north", TEST_PASSWORD)
+    page.goto(f"/risk/assess/?incident={incident.pk}")
+    expect(page.get_by_role("heading", name="Risk assessment", level=1)).to_be_visible()
+    hate = page.get_by_role("group", name=re.compile("picked on because of who they are"))
+    expect(hate.get_by_label("Yes")).to_be_checked()
+    expect(hate.get_by_test_id("source-hate")).to_contain_text("From the call — confirm with the victim")
+    expect(hate.get_by_test_id("source-hate")).to_contain_text(f"From the call on {on}: yes to “Do you feel")
+    expect(page.locator("#id_answer_disability_health_2")).to_be_checked()  # No, as the caller said
+    expect(page.get_by_label("They can no longer live normally")).to_be_checked()
+    expect(page.locator("#id_answer_afraid")).not_to_be_checked()  # not asked at the call
+    score = page.get_by_test_id("running-score")
+    expect(score).to_have_attribute("aria-live", "polite")
+    # 3 (targeted before) + 4 (hate) + 5 (cannot cope) + 2 (a priority neighbourhood)
+    expect(score.get_by_test_id("score-so-far")).to_have_text("Score so far: 14 points — Medium")
+    expect(score).to_contain_text("Medium from 10, High from 20.")
+    check_accessibility(page)
+
+    # The running score follows the answers, as saving would score them (the note is not sent).
+    scoring = re.compile(r"/risk/assess/score/\?incident=\d+$")
+    with page.expect_request(scoring) as noted:
+        page.get_by_label("Your note (optional)").fill("Frightened to go out after dark.")
+    assert "Frightened" not in (noted.value.post_data or "")
+    with page.expect_request(scoring) as asked:
+        page.locator("#id_answer_afraid").check()
+    assert "answer_afraid=yes" in (asked.value.post_data or "")
+    expect(score.get_by_test_id("score-so-far")).to_have_text("Score so far: 17 points — Medium")
+    page.locator("#id_answer_incidents_recent").fill("4")
+    expect(score.get_by_test_id("score-so-far")).to_have_text("Score so far: 21 points — High")
+    hate.get_by_label("No").check()  # the victim tells the officer otherwise
+    expect(score.get_by_test_id("score-so-far")).to_have_text("Score so far: 17 points — Medium")
+    check_accessibility(page)
+    assert page.url.endswith(f"/risk/assess/?incident={incident.pk}")  # HTMX, not a new page
+
+    for key in ("alone", "children", "getting_worse", "threats_damage", "not_acted_upon"):
+        page.locator(f"#id_answer_{key}_2").check()
+    page.locator("#id_answer_age_2").check()  # 18 to 64
+    page.get_by_label("The attending officer").check()
+    page.get_by_role("button", name="Save the assessment").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Confirm each answer marked “From the call” with the victim")
+    check_accessibility(page)
+    summary.get_by_role("link", name=re.compile("Confirm each answer marked")).click()
+    confirm = page.get_by_label("I have confirmed each answer marked “From the call” with the victim")
+    expect(confirm).to_be_focused()
+    expect(page.locator("#id_answer_hate_2")).to_be_checked()  # kept as posted
+    expect(page.get_by_test_id("score-so-far")).to_have_text("Score so far: 17 points — Medium")
+    assert not Assessment.objects.exists()
+
+    confirm.check()
+    page.get_by_role("button", name="Save the assessment").click()
+    page.wait_for_url(re.compile(r"/risk/assessments/\d+/$"))
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("17 points, Medium risk")
+    check_accessibility(page)
+    saved = Assessment.objects.get()
+    assert (saved.score, saved.level) == (17, "medium")
+    assert saved.answers["hate"] == "no" and saved.answers["daily_life"] == "cannot_cope"

@@ -13,9 +13,12 @@ from django import forms
 from beacon.core.errors import Problem
 from beacon.core.forms import GovukForm
 from beacon.risk.models import Instrument, InstrumentVersion, RiskLevel
+from beacon.risk.prefill import Prefilled
 from beacon.risk.scoring import is_required
 
 ANSWER_PREFIX = "answer_"
+PREFILLED_FIELD = "prefilled"  # hidden inputs: the keys of the questions the form prefilled
+CONFIRM_FIELD = "confirm_prefilled"  # the officer's confirmation of the prefilled answers
 
 
 @dataclass
@@ -30,6 +33,7 @@ class QuestionField:
     choices: list[tuple[str, str]]
     value: str = ""
     error: str = ""
+    prefilled: Prefilled | None = None  # where a prefilled answer came from, to confirm
     name: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -39,10 +43,25 @@ class QuestionField:
     def id(self) -> str:
         return f"id_{self.name}"
 
+    @property
+    def describedby(self) -> str:
+        """The ids of its hint, where its answer came from, and its error (those it shows)."""
+        ids = [
+            f"{self.id}-hint" if self.help else "",
+            f"{self.id}-source" if self.prefilled else "",
+            f"{self.id}-error" if self.error else "",
+        ]
+        return " ".join(i for i in ids if i)
+
 
 def question_fields(
-    version: InstrumentVersion, data: Mapping[str, Any] | None = None, problems: list[Problem] | None = None
+    version: InstrumentVersion,
+    data: Mapping[str, Any] | None = None,
+    problems: list[Problem] | None = None,
+    prefilled: Mapping[str, Prefilled] | None = None,
 ) -> list[QuestionField]:
+    """The version's questions with the answers in `data` (as posted), each problem on its
+    question, and `prefilled`: the questions marked with where their answer came from."""
     errors: dict[str, str] = {}
     for p in problems or []:
         errors.setdefault(p.field, p.message)
@@ -65,9 +84,22 @@ def question_fields(
                 choices=choices,
                 value=str((data or {}).get(ANSWER_PREFIX + q["key"], "")),
                 error=errors.get(q["key"], ""),
+                prefilled=(prefilled or {}).get(q["key"]),
             )
         )
     return out
+
+
+def prefilled_data(prefilled: Mapping[str, Prefilled]) -> dict[str, str]:
+    """Prefilled answers as the form would post them."""
+    return {ANSWER_PREFIX + key: p.value for key, p in prefilled.items()}
+
+
+def posted_prefilled(version: InstrumentVersion, data: Mapping[str, Any]) -> list[str]:
+    """The keys of the version's questions the form says it prefilled, in question order."""
+    getlist = getattr(data, "getlist", None)
+    posted = set(getlist(PREFILLED_FIELD) if getlist else [])
+    return [q["key"] for q in version.questions if q["key"] in posted]
 
 
 def posted_answers(version: InstrumentVersion, data: Mapping[str, Any]) -> dict[str, str]:

@@ -445,3 +445,44 @@ def score(
             )
     total = sum(int(c["points"]) for c in contributions)
     return Score(total, level_for(total, thresholds), contributions, clean, location)
+
+
+@dataclass
+class RunningScore:
+    """The score of the answers given so far (`running_score`)."""
+
+    result: Score
+    unanswered: int  # questions that score and are not answered yet
+    unscored: list[Problem]  # answers given that cannot be scored as they stand (a number in words)
+
+    @property
+    def score(self) -> int:
+        return self.result.score
+
+    @property
+    def level(self) -> str:
+        return self.result.level
+
+    @property
+    def level_label(self) -> str:
+        return self.result.level_label
+
+
+def running_score(
+    questions: list[dict[str, Any]],
+    location_weights: list[dict[str, Any]],
+    thresholds: Mapping[str, int],
+    answers: Mapping[str, Any],
+    location: LocationContext = NOWHERE,
+) -> RunningScore:
+    """What `score` gives for the answers so far, while the officer is still answering: an
+    unanswered question, or an answer that cannot be scored as it stands, counts 0 (instead of
+    being refused); everything else, the location weights included, scores as saving scores it.
+    Once every question is answered the total and level are exactly those saving would store."""
+    keys = {q["key"] for q in questions}
+    so_far = [{**q, "required": False} for q in questions]
+    clean, problems = check_answers(so_far, {k: v for k, v in answers.items() if k in keys})
+    result = score(so_far, location_weights, thresholds, clean, location)
+    given = set(clean) | {p.field for p in problems}
+    unanswered = sum(1 for q in questions if q["kind"] != "text" and q["key"] not in given)
+    return RunningScore(result, unanswered, problems)

@@ -17,6 +17,8 @@ from beacon.core.models import User
 from beacon.geography.models import Neighbourhood
 from beacon.geography.selectors import active_priorities, resolve_location
 from beacon.incidents.models import Channel, Incident, IncidentPerson
+from beacon.people.models import ContactRecord
+from beacon.people.selectors import known_as
 from beacon.risk.models import Assessment, Instrument, InstrumentVersion, RiskLevel, RiskSettings
 from beacon.risk.scoring import NOWHERE, LocationContext
 
@@ -165,10 +167,20 @@ def visible_assessments(user: User) -> QuerySet[Assessment]:
 
 def assessment_for(user: User, pk: int, *, reason: str) -> Assessment:
     """One assessment for a page or the API; the read is logged. Raises Assessment.DoesNotExist
-    outside the user's areas."""
-    found = visible_assessments(user).select_related(*ASSESSMENT_RELATED).get(pk=pk)
+    outside the user's areas. `victim_known` on it: who the victim is known as (the people app's
+    rule), whatever spelling the incident's record has."""
+    found = visible_assessments(user).select_related(*ASSESSMENT_RELATED, "victim_record").get(pk=pk)
     audit.record_read(user, found, reason=reason)
+    found.victim_known = known_as([found.victim_id])[found.victim_id]  # type: ignore[attr-defined]
+    found.victim_as_given = _name_as_given(found.victim_record)  # type: ignore[attr-defined]
     return found
+
+
+def _name_as_given(record: ContactRecord | None) -> str:
+    """The name on one record as it was given there ("" when erased or not given)."""
+    if record is None or record.erased_at is not None:
+        return ""
+    return " ".join(x for x in (record.given_forename.strip(), record.given_surname.strip()) if x)
 
 
 def _of_people(person_ids: list[int] | QuerySet[Any]) -> Q:
@@ -204,11 +216,35 @@ def awaiting_review(user: User) -> QuerySet[Assessment]:
 
 
 def victims_of(incident: Incident) -> list[IncidentPerson]:
-    """The incident's callers and victims (who may be assessed), with their records."""
-    return list(
+    """The incident's callers and victims (who may be assessed), with their records as given on the
+    incident and, as `known` on each, who the person is known as (the people app's rule)."""
+    found = list(
         IncidentPerson.objects.filter(incident=incident, role__in=VICTIM_ROLES)
         .select_related("record")
         .order_by("id")
+    )
+    known = known_as([ip.record.person_id for ip in found]) if found else {}
+    for ip in found:
+        ip.known = known[ip.record.person_id]  # type: ignore[attr-defined]
+        ip.as_given_name = _name_as_given(ip.record)  # type: ignore[attr-defined]
+    return found
+
+
+def other_incidents_as_victim(person_id: int, incident: Incident, since: dt.datetime) -> int:
+    """How many incidents other than `incident` were received since `since` with the person as a
+    caller or victim, through their live (not erased) contact records, force-wide: a count, for the
+    assessment's "from Beacon's records" answer (no incident's details are read)."""
+    return (
+        IncidentPerson.objects.filter(
+            record__person_id=person_id,
+            record__erased_at__isnull=True,
+            role__in=VICTIM_ROLES,
+            incident__received_at__gte=since,
+        )
+        .exclude(incident_id=incident.pk)
+        .values("incident_id")
+        .distinct()
+        .count()
     )
 
 
@@ -322,8 +358,11 @@ def risk_summaries(person_ids: list[int]) -> dict[int, dict[str, Any]]:
     for person, level, reviewed, completed in rows:
         if person in out:
             continue
-        out[person] = {
-            "risk_level": str(RiskLevel(reviewed or level).label),
-            "risk_assessed_on": timezone.localdate(completed).isoformat(),
-        }
+        label = str(RiskLevel(reviewed or level).label)
+        on = timezone.localdate(completed)
+        out[person] = {"risk_level": label, "risk_assessed_on": on.isoformat()}
+        if (reviewed or level) == RiskLevel.HIGH:
+            out[person]["alerts"] = [
+                {"kind": "assessed-high-risk", "label": "Assessed High risk", "reason": f"on {on:%-d %B %Y}"}
+            ]
     return out

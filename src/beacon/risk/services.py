@@ -273,8 +273,11 @@ def record_assessment(
     answers: Any,
     officer_note: str = "",
     version: InstrumentVersion | None = None,
+    form_problems: list[Problem] | None = None,
 ) -> tuple[Assessment, Case | None]:
-    """`complete_assessment`, also giving the case a Medium or High outcome opened (or raised)."""
+    """`complete_assessment`, also giving the case a Medium or High outcome opened (or raised).
+    `form_problems`: what the form refuses besides (the officer has not confirmed the prefilled
+    answers), reported with every other problem; nothing is written when there is any."""
     _require(actor, "risk.assess", "complete risk assessments")
     if not actor.can_see_area(incident.area_id):
         raise PermissionRefused("This incident is not in your area.")
@@ -295,6 +298,7 @@ def record_assessment(
         result = scoring.score(used.questions, used.location_weights, used.thresholds, answers, location)
     except ValidationFailed as exc:
         problems += exc.problems
+    problems += form_problems or []
     if problems:
         raise ValidationFailed(problems)
     assessment = Assessment.objects.create(

@@ -6,6 +6,7 @@ app_name = "risk"
 
 urlpatterns = [
     path("assess/", views.assess, name="assess"),
+    path("assess/score/", views.assess_score, name="assess_score"),
     path("assessments/<int:pk>/", views.detail, name="detail"),
     path("assessments/<int:pk>/review/", views.review, name="review"),
     path("reviews/", views.reviews, name="reviews"),

@@ -1,4 +1,6 @@
-"""Risk assessment pages: an officer assesses a victim from an incident; an assessment (logged) with
+"""Risk assessment pages: an officer assesses a victim from an incident (the form opens with the
+caller's screening answers and what Beacon's records say prefilled, to confirm with the victim, and
+shows the score so far as they answer: `assess_score`, the HTMX partial); an assessment (logged) with
 its points, the supervisor's review and the victim's history; the supervisor's lists of assessments
 awaiting review and assessments due. Instrument administration is in views_admin.
 
@@ -23,9 +25,19 @@ from beacon.core.permissions import AuthedRequest, capability_required, refuse
 from beacon.incidents import selectors as incident_selectors
 from beacon.incidents.models import Incident, IncidentPerson
 from beacon.people.models import Person
-from beacon.risk import selectors, services
-from beacon.risk.forms import OfficerNoteForm, ReviewForm, page_problems, posted_answers, question_fields
+from beacon.risk import prefill, scoring, selectors, services
+from beacon.risk.forms import (
+    CONFIRM_FIELD,
+    OfficerNoteForm,
+    ReviewForm,
+    page_problems,
+    posted_answers,
+    posted_prefilled,
+    prefilled_data,
+    question_fields,
+)
 from beacon.risk.models import Assessment, InstrumentVersion, RiskSettings
+from beacon.risk.prefill import Prefilled
 from beacon.risk.scoring import level_label
 
 ASSESS_REASON = "completing a risk assessment"
@@ -60,6 +72,27 @@ def _victim_choices(incident: Incident) -> list[IncidentPerson]:
     return out
 
 
+def _prefilled(
+    incident: Incident, victim: IncidentPerson, version: InstrumentVersion, keys: list[str] | None = None
+) -> dict[str, Prefilled]:
+    """What the form prefills for this victim (only `keys`, the questions a posted form says it
+    prefilled, when given)."""
+    found = prefill.prefill(version, incident, victim.record.person_id, known=getattr(victim, "known", None))
+    return found if keys is None else {k: p for k, p in found.items() if k in keys}
+
+
+def running_score(version: InstrumentVersion, incident: Incident, data: Any) -> scoring.RunningScore:
+    """The score of a form's answers so far, where the incident happened as saving scores it."""
+    location = selectors.location_for_incident(incident, timezone.now())
+    return scoring.running_score(
+        version.questions,
+        version.location_weights,
+        version.thresholds,
+        posted_answers(version, data or {}),
+        location,
+    )
+
+
 def _render_assess(
     request: AuthedRequest,
     incident: Incident,
@@ -70,10 +103,16 @@ def _render_assess(
     problems: list[Problem] | None = None,
     note_form: OfficerNoteForm | None = None,
     notice: str = "",
+    prefilled: dict[str, Prefilled] | None = None,
+    prefilled_keys: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The form; `prefilled` marks the questions whose answers came from the call or the records,
+    `prefilled_keys` (default: those) are the questions the officer is asked to confirm."""
     problems = problems or []
+    prefilled = prefilled or {}
     keys = {q["key"] for q in version.questions}
+    confirm_keys = [k for k in (prefilled_keys if prefilled_keys is not None else prefilled) if k in keys]
     return render(
         request,
         "risk/assess.html",
@@ -81,10 +120,16 @@ def _render_assess(
             "incident": incident,
             "victim": victim,
             "version": version,
-            "questions": question_fields(version, data, problems),
+            "questions": question_fields(version, data, problems, prefilled),
             "note_form": note_form or OfficerNoteForm(),
             "problems": page_problems(problems, keys),
             "notice": notice,
+            "prefilled_keys": confirm_keys,
+            "prefilled_from": prefill.marks(prefilled),
+            "confirm_label": prefill.confirmation_label(prefilled),
+            "confirm_error": next((p.message for p in problems if p.field == CONFIRM_FIELD), ""),
+            "confirmed": bool(data is not None and data.get(CONFIRM_FIELD)),
+            "running": running_score(version, incident, data),
         },
         status=status,
     )
@@ -124,13 +169,20 @@ def assess(request: AuthedRequest) -> HttpResponse:
     if current is None:
         return render(request, "risk/no_instrument.html", {"incident": incident}, status=503)
     if request.method == "GET":
-        return _render_assess(request, incident, victim, current)
+        found = _prefilled(incident, victim, current)
+        return _render_assess(request, incident, victim, current, data=prefilled_data(found), prefilled=found)
 
     posted_id = _int(request.POST.get("instrument_version"))
     version = current
     if posted_id is not None and posted_id != current.pk:
         posted = InstrumentVersion.objects.select_related("instrument").filter(pk=posted_id).first()
         version = posted or current
+    # The questions the form prefilled: the officer confirms them all, with one tick.
+    confirm_keys = posted_prefilled(version, request.POST)
+    marked = _prefilled(incident, victim, version, confirm_keys) if confirm_keys else {}
+    unconfirmed = []
+    if confirm_keys and request.POST.get(CONFIRM_FIELD) != "yes":
+        unconfirmed = [Problem(prefill.confirmation_problem(marked), CONFIRM_FIELD)]
     note_form = OfficerNoteForm(request.POST)
     if not note_form.is_valid():
         return _render_assess(
@@ -139,8 +191,10 @@ def assess(request: AuthedRequest) -> HttpResponse:
             victim,
             version,
             data=request.POST,
-            problems=note_form.problems(),
+            problems=note_form.problems() + unconfirmed,
             note_form=note_form,
+            prefilled=marked,
+            prefilled_keys=confirm_keys,
             status=400,
         )
     note = note_form.cleaned_data["officer_note"]
@@ -153,11 +207,12 @@ def assess(request: AuthedRequest) -> HttpResponse:
             answers=posted_answers(version, request.POST),
             officer_note=note,
             version=version,
+            form_problems=unconfirmed,
         )
     except ValidationFailed as exc:
         if any(p.field == "instrument_version" for p in exc.problems):
             # The instrument changed while the form was open: show the version in use, keeping
-            # the answers to questions it still asks.
+            # the answers to questions it still asks (and their marks, to confirm).
             return _render_assess(
                 request,
                 incident,
@@ -166,6 +221,8 @@ def assess(request: AuthedRequest) -> HttpResponse:
                 data=request.POST,
                 note_form=note_form,
                 notice=next(p.message for p in exc.problems if p.field == "instrument_version"),
+                prefilled=_prefilled(incident, victim, current, confirm_keys) if confirm_keys else {},
+                prefilled_keys=confirm_keys,
                 status=409,
             )
         note_form.add_problems([p for p in exc.problems if p.field in note_form.fields])
@@ -177,6 +234,8 @@ def assess(request: AuthedRequest) -> HttpResponse:
             data=request.POST,
             problems=exc.problems,
             note_form=note_form,
+            prefilled=marked,
+            prefilled_keys=confirm_keys,
             status=400,
         )
     except PermissionRefused as exc:
@@ -186,6 +245,43 @@ def assess(request: AuthedRequest) -> HttpResponse:
         text += f" {case} is open for this victim with this incident linked."
     messages.success(request, text)
     return redirect("risk:detail", pk=assessment.pk)
+
+
+@capability_required("risk.assess")
+@require_POST
+def assess_score(request: AuthedRequest) -> HttpResponse:
+    """POST /risk/assess/score/?incident=ID with the assessment form's fields: the score so far and
+    its level (the HTMX partial the form's live region shows as the officer answers), scored as
+    saving scores it: unanswered questions count 0, where the incident happened weighs as saving
+    weighs it. Reads no one's details and writes nothing."""
+    incident_id = _int(request.GET.get("incident"))
+    incident = (
+        incident_selectors.visible_to(request.user)
+        .select_related("neighbourhood")
+        .only("pk", "area", "lat", "lon", "location_problem", "neighbourhood")
+        .filter(pk=incident_id)
+        .first()
+        if incident_id is not None
+        else None
+    )
+    if incident is None:
+        raise Http404("No such incident in your areas.")
+    posted_id = _int(request.POST.get("instrument_version"))
+    version = (
+        InstrumentVersion.objects.select_related("instrument")
+        .exclude(status=InstrumentVersion.Status.DRAFT)
+        .filter(pk=posted_id)
+        .first()
+        if posted_id is not None
+        else None
+    ) or selectors.current_version()
+    if version is None:
+        raise Http404("No risk assessment instrument has been published.")
+    return render(
+        request,
+        "risk/_running_score.html",
+        {"running": running_score(version, incident, request.POST), "version": version},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
