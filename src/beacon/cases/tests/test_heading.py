@@ -129,3 +129,24 @@ def test_the_api_gives_the_heading_and_changes_how_to_contact_a_victim(officer: 
         **auth,
     )
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "party_id"
+
+
+def test_the_case_list_downloads_with_its_search_and_each_case_and_victim_logged(
+    officer: User, client_for: Callable[..., Client], case: Case
+) -> None:
+    import csv
+    import io
+
+    r = client_for(officer).get(reverse("cases:list"), {"status": "open", "download": "csv"})
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert [(row["Reference"], row["Case"]) for row in rows] == [
+        (case.reference, "Margaret Whitfield, Elm Street — Medium risk")
+    ]
+    exported = AuditEvent.objects.filter(action="export", actor=officer)
+    assert set(exported.values_list("model", "object_pk")) == {
+        ("case", str(case.pk)),
+        ("person", str(victim_party(case).person_id)),
+    }
+    closed = client_for(officer).get(reverse("cases:list"), {"status": "closed", "download": "csv"})
+    assert len(list(csv.DictReader(io.StringIO(closed.content.decode("utf-8-sig"))))) == 0
