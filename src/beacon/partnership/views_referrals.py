@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from beacon.cases.models import Case, CaseParty
 from beacon.core import audit
+from beacon.core.downloads import FORMATS, MAX_ROWS, table_download
 from beacon.core.errors import EditConflict, ValidationFailed
 from beacon.core.permissions import AuthedRequest, capability_required, refuse
 from beacon.partnership import selectors, services
@@ -41,6 +42,9 @@ def referral_list(request: AuthedRequest) -> HttpResponse:
     if status not in ("", "open", *Referral.Status.values):
         status = ""
     qs = selectors.referral_list(request.user, status=status)
+    fmt = request.GET.get("download", "")
+    if fmt in FORMATS:
+        return _download(request, list(qs[:MAX_ROWS]), fmt)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     selectors.log_referral_list(request.user, rows, LIST_REASON)
@@ -53,10 +57,46 @@ def referral_list(request: AuthedRequest) -> HttpResponse:
             "status": status,
             "statuses": [("", "All"), ("open", "Awaiting an outcome"), *Referral.Status.choices],
             "query": f"status={status}" if status else "",
+            "downloads": [
+                (label, f"?status={status}&download={f}" if status else f"?download={f}")
+                for f, label in FORMATS.items()
+            ],
             "partner": request.user.can("partnership.shared"),
             "agency": selectors.agency_for(request.user),
         },
     )
+
+
+REFERRAL_COLUMNS = [
+    "Reference",
+    "Agency",
+    "Case",
+    "Referred",
+    "Status",
+    "Response",
+    "Responded",
+    "Outcome on",
+]
+
+
+def _download(request: AuthedRequest, referrals: list[Referral], fmt: str) -> HttpResponse:
+    """The listed referrals as CSV or XLSX: what was referred where and when, and what came of it
+    (not the reasons or what was shared: open the referral for those); each one logged."""
+    audit.record_exports(request.user, referrals, reason=f"{LIST_REASON} downloaded ({FORMATS[fmt]})")
+    rows = (
+        [
+            r.reference,
+            r.agency.name,
+            r.case.reference if r.case else "",
+            r.referred_at,
+            r.get_status_display(),
+            r.get_response_display() if r.response else "",
+            r.responded_on,
+            r.outcome_on,
+        ]
+        for r in referrals
+    )
+    return table_download("referrals", REFERRAL_COLUMNS, rows, fmt)
 
 
 def _case_people(case: Case) -> list[tuple[str, str]]:

@@ -389,3 +389,21 @@ def test_the_referral_list_takes_a_bounded_number_of_queries(
         with django_assert_max_num_queries(10):
             page = client.get(reverse("partnership:referrals"))
         assert page.content.decode().count("/partnership/referrals/") >= 25
+
+
+def test_the_referral_list_downloads_without_the_reasons_and_each_referral_is_logged(
+    officer: User, north_case: Any, client_for: Callable[..., Client]
+) -> None:
+    import csv
+    import io
+
+    referral = services.create_referral(officer, consent(case_id=north_case.pk))
+    r = client_for(officer).get(reverse("partnership:referrals"), {"download": "csv"})
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    body = r.content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert [(row["Reference"], row["Case"]) for row in rows] == [(referral.reference, north_case.reference)]
+    assert "Community Protection Warning" not in body  # the reason stays on the referral's page
+    assert AuditEvent.objects.filter(
+        action="export", actor=officer, model="referral", object_pk=str(referral.pk)
+    ).exists()
