@@ -92,7 +92,8 @@ def test_analyst_finds_a_misspelt_caller_and_flags_them_vulnerable(page: Any, in
     page.get_by_label("Kind of flag").select_option(label="Vulnerable")
     page.get_by_role("button", name="Add flag").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible() and "reason" in summary.inner_text()
+    expect(summary).to_be_visible()  # waits for the page the form posted to
+    expect(summary).to_contain_text("reason")
     check_accessibility(page)
     page.get_by_label("Kind of flag").select_option(label="Vulnerable")
     page.get_by_label("Reason", exact=True).select_option("mental health")

@@ -127,6 +127,24 @@ def _my_cases(user: User) -> Figure:
     )
 
 
+def _shared_sections(user: User, today: dt.date) -> list[Section]:
+    """What a supervisor's and an analyst's homes both end with: case reviews past their deadline
+    (for those who run them) and their own plan actions."""
+    out = []
+    if user.can("partnership.case_review"):
+        overdue = Figure(
+            partnership.overdue_review_count(user),
+            "case review is past its deadline",
+            "case reviews are past their deadlines",
+            _url("partnership:reviews", overdue="yes"),
+            "reviews-overdue",
+        )
+        out.append(Section("ASB case reviews", [overdue], testid="partnership"))
+    if user.can("plans.view"):
+        out.append(_plan_actions(user, today))
+    return out
+
+
 def call_handler(user: User, today: dt.date) -> dict[str, Any]:
     sections = []
     if user.can("incidents.triage"):
@@ -214,25 +232,7 @@ def supervisor(user: User, today: dt.date) -> dict[str, Any]:
     if user.can("incidents.triage"):
         team.figures.append(_triage(user))
     sections = [listed, reviews, team]
-    if user.can("partnership.case_review"):
-        sections.append(
-            Section(
-                "ASB case reviews",
-                [
-                    Figure(
-                        partnership.overdue_review_count(user),
-                        "case review is past its deadline",
-                        "case reviews are past their deadlines",
-                        _url("partnership:reviews", overdue="yes"),
-                        "reviews-overdue",
-                    )
-                ],
-                testid="partnership",
-            )
-        )
-    if user.can("plans.view"):
-        sections.append(_plan_actions(user, today))
-    return {"sections": sections}
+    return {"sections": sections + _shared_sections(user, today)}
 
 
 def analyst(user: User, today: dt.date) -> dict[str, Any]:
@@ -271,25 +271,7 @@ def analyst(user: User, today: dt.date) -> dict[str, Any]:
     ]
     analysis.links = [Link(label, _url(name), hint) for cap, label, name, hint in candidates if user.can(cap)]
     sections = [analysis]
-    if user.can("partnership.case_review"):
-        sections.append(
-            Section(
-                "ASB case reviews",
-                [
-                    Figure(
-                        partnership.overdue_review_count(user),
-                        "case review is past its deadline",
-                        "case reviews are past their deadlines",
-                        _url("partnership:reviews", overdue="yes"),
-                        "reviews-overdue",
-                    )
-                ],
-                testid="partnership",
-            )
-        )
-    if user.can("plans.view"):
-        sections.append(_plan_actions(user, today))
-    return {"sections": sections}
+    return {"sections": sections + _shared_sections(user, today)}
 
 
 def performance(user: User, today: dt.date) -> dict[str, Any]:
