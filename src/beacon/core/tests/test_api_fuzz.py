@@ -33,6 +33,17 @@ from beacon.core.services import create_api_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# The data migrations that load what every force starts with (reference lists, the example risk
+# instrument, the default standards and retention rules): an earlier transactional test (a browser
+# test) flushes their rows, so the demo is seeded on top of them again. Each is idempotent.
+REFERENCE_MIGRATIONS = [
+    ("incidents", "0002_reference_data"),
+    ("risk", "0003_example_instrument"),
+    ("cases", "0003_default_policy"),
+    ("partnership", "0002_reference_data"),
+    ("retention", "0002_example_rules"),
+]
+
 EXAMPLES = int(os.environ.get("BEACON_FUZZ_EXAMPLES", "8"))
 SEED = 20261206
 
@@ -55,11 +66,24 @@ BUSINESS_RULES: list[str] = [
 ]
 
 
+def _reload_reference_data() -> None:
+    from django.apps import apps
+    from django.db.migrations import RunPython
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    for key in REFERENCE_MIGRATIONS:
+        for op in loader.disk_migrations[key].operations:
+            if isinstance(op, RunPython):
+                op.code(apps, None)
+
+
 def _seed_demo() -> None:
     from beacon.demo.casework import load_demo_casework
     from beacon.demo.data import FORCE, load
     from beacon.demo.intake import load_demo_intake
 
+    _reload_reference_data()
     load()
     load_demo_intake(Force.objects.get(code=FORCE[1]))
     load_demo_casework()
