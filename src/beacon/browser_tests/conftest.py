@@ -146,6 +146,10 @@ def check_accessibility(
 ) -> None:
     """Run axe-core on the current page (or the part `within` selects, less the parts `exclude`
     selects, with the rules `rules_off` off); fail listing every violation."""
+    # A page a click has only just asked for may still be an empty document: check the page once it
+    # has its main landmark (every Beacon page has one) and has loaded.
+    page.locator("main").first.wait_for(state="attached")
+    page.wait_for_load_state()
     # Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not
     # govern: add_script_tag would insert an inline script, which the CSP rightly blocks.
     page.evaluate(AXE.read_text() + "\n;true")
