@@ -174,3 +174,11 @@ def login(page: Any, username: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+def fill_date(within: Any, legend: str, day: Any) -> None:
+    """Type a date into GOV.UK's day, month and year boxes, found by the fieldset's legend as a
+    person finds them (``within``: the page, or a part of it)."""
+    group = within.get_by_role("group", name=legend, exact=True)
+    for label, value in (("Day", day.day), ("Month", day.month), ("Year", day.year)):
+        group.get_by_label(label, exact=True).fill(str(value))

@@ -13,7 +13,7 @@ from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from beacon.browser_tests.conftest import check_accessibility, login
+from beacon.browser_tests.conftest import check_accessibility, fill_date, login
 from beacon.cases.models import Case, CaseContact, SupervisoryReview
 from beacon.core.models import Area, AuditEvent, Force
 from beacon.core.roles import Role
@@ -138,7 +138,7 @@ def test_a_high_assessment_opens_a_case_that_is_red_until_contact_then_reviewed_
     check_accessibility(page)
     assert Case.objects.get().status == "open"
     page.get_by_label("The ASB has stopped and the victim feels safe").check()
-    page.get_by_label("Date the victim was told").fill(timezone.localdate().isoformat())
+    fill_date(page, "Date the victim was told", timezone.localdate())
     page.get_by_label("How the victim was told").select_option("phone")
     page.get_by_label("I have reviewed this case and sign off its closure").check()
     page.get_by_role("button", name="Sign off and close").click()

@@ -13,7 +13,7 @@ from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from beacon.browser_tests.conftest import check_accessibility, login
+from beacon.browser_tests.conftest import check_accessibility, fill_date, login
 from beacon.core.models import Area, AuditEvent, Force
 from beacon.core.roles import Role
 from beacon.core.tests.factories import TEST_PASSWORD, UserFactory
@@ -165,6 +165,18 @@ def test_a_call_from_an_earlier_caller_under_a_misspelt_name_reaches_the_team(
     assert AuditEvent.objects.filter(
         action="read", model="person", object_pk=str(person_id), reason="live check while taking a report"
     ).exists()
+    # The call keeps the name as given; she is still known as Margaret Whitfield, here and elsewhere.
+    people = page.locator("#people")
+    expect(people).to_contain_text("Margret Whitfeld")
+    expect(people.get_by_test_id(f"known-as-{person_id}")).to_have_text("known as Margaret Whitfield")
+    page.goto(f"/incidents/{earlier[0].pk}/")
+    expect(page.locator("#people")).to_contain_text("Margaret Whitfield")
+    expect(page.locator("#people")).not_to_contain_text("Margret")
+    check_accessibility(page)
+    page.goto(f"/people/{person_id}/?purpose=check")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Margaret Whitfield")
+    expect(page.locator("#records-heading")).to_contain_text("Records as given (3)")
+    check_accessibility(page)
 
     # The Market team's officer finds it in the inbox with the flag, and acknowledges it.
     page.context.clear_cookies()
@@ -246,3 +258,100 @@ def test_an_administrator_extends_a_list_and_republishing_the_same_questions_is_
     page.get_by_role("button", name="Publish a new version").first.click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("already in use")
     check_accessibility(page)
+
+
+def test_an_impossible_point_is_refused_at_its_field_and_an_unplaceable_report_waits_in_triage(
+    page: Any, town: dict[str, Any]
+) -> None:
+    UserFactory(username="handler", role=Role.CALL_HANDLER, all_areas=True)
+    login(page, "handler", TEST_PASSWORD)
+    page.goto("/incidents/new/")
+    page.get_by_label("101 call").check()
+    page.locator("#id_p0_forename").fill("Nora")
+    page.locator("#id_p0_surname").fill("Quill")
+    page.get_by_label("Address or place").fill("Lay-by on the old ring road")
+    page.locator("#id_lat").fill("999")
+    page.locator("#id_lon").fill("-1.11")
+    page.get_by_label("ASB category").select_option(label="Nuisance")
+    page.get_by_label("Type of ASB").select_option(label="Rowdy or inconsiderate behaviour")
+    page.get_by_label("What happened?").fill("Cars racing in the lay-by late at night.")
+    _answer_no_to_everything(page)
+    page.get_by_role("button", name="Save report").click()
+
+    # Refused at the field, named, with what to do; nothing saved, nothing typed lost.
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Latitude must be between -90 and 90")
+    summary.get_by_role("link", name=re.compile("Latitude")).click()
+    expect(page.locator("#id_lat")).to_be_focused()
+    expect(page.locator("#id_lat-error")).to_contain_text("clear both and give the postcode or address")
+    expect(page.get_by_label("What happened?")).to_have_value("Cars racing in the lay-by late at night.")
+    assert not Incident.objects.exists()
+    check_accessibility(page)
+
+    # A real point outside every neighbourhood: saved, and waiting in the force's triage inbox.
+    page.locator("#id_lat").fill("52.70")
+    page.locator("#id_lon").fill("-1.30")
+    _answer_no_to_everything(page)
+    page.get_by_role("button", name="Save report").click()
+    page.wait_for_url(re.compile(r"/incidents/\d+/$"))
+    incident = Incident.objects.get()
+    assert incident.neighbourhood_id is None and not InboxItem.objects.exists()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("triage")
+    check_accessibility(page)
+
+    page.get_by_role("navigation", name="Pages in Contact").get_by_role("link", name="Triage").click()
+    expect(page.get_by_role("heading", name="Triage inbox", level=1)).to_be_visible()
+    row = page.locator(f"#triage-item-{incident.triage_item.pk}")
+    expect(row).to_contain_text(incident.reference)
+    expect(row).to_contain_text("minute")  # the clock runs from when it was received
+    check_accessibility(page)
+
+
+def test_an_officer_searches_incidents_by_name_and_dates_and_downloads_them_as_csv(
+    page: Any, town: dict[str, Any]
+) -> None:
+    import csv
+    import io
+
+    handler = UserFactory(username="handler", role=Role.CALL_HANDLER, all_areas=True)
+    officer = UserFactory(username="pc_market", role=Role.OFFICER)
+    officer.areas.add(town["north"])
+    now = timezone.now()
+    spot = {"lat": 52.605, "lon": -1.115}
+
+    def on(days_ago: int, forename: str, surname: str) -> Incident:
+        when = now - dt.timedelta(days=days_ago)
+        return services.create_incident(
+            handler, report(received_at=when, people=[caller(forename, surname)], **spot)
+        )
+
+    recent = on(3, "Margaret", "Whitfield")
+    older = on(40, "Margaret", "Whitfield")
+    on(2, "Norman", "Quill")
+
+    login(page, "pc_market", TEST_PASSWORD)
+    page.goto("/incidents/")
+    page.get_by_label("Name or reference").fill("whitfield")
+    fill_date(page, "Received from", timezone.localdate() - dt.timedelta(days=10))
+    fill_date(page, "Received to", timezone.localdate())
+    page.get_by_role("button", name="Search").click()
+    table = page.locator("#incidents")
+    expect(table.locator("tbody tr")).to_have_count(1)
+    expect(table).to_contain_text(recent.reference)
+    expect(table).not_to_contain_text(older.reference)
+    # The boxes keep what was searched for.
+    expect(page.get_by_role("group", name="Received from").get_by_label("Year")).to_have_value(
+        str((timezone.localdate() - dt.timedelta(days=10)).year)
+    )
+    check_accessibility(page)
+
+    with page.expect_download() as got:
+        page.get_by_test_id("downloads").get_by_role("link", name=re.compile("CSV")).click()
+    download = got.value
+    assert download.suggested_filename.endswith(".csv")
+    with open(download.path(), encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(io.StringIO(f.read())))
+    assert [r["Reference"] for r in rows] == [recent.reference]
+    exported = AuditEvent.objects.filter(action="export", actor=officer, model="incident")
+    assert list(exported.values_list("object_pk", flat=True)) == [str(recent.pk)]
+    assert "CSV" in exported.get().reason

@@ -13,7 +13,7 @@ from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from beacon.browser_tests.conftest import check_accessibility, login
+from beacon.browser_tests.conftest import check_accessibility, fill_date, login
 from beacon.cases.models import Action
 from beacon.core.models import Area, Force
 from beacon.core.roles import Role
@@ -60,7 +60,7 @@ def test_an_officer_builds_an_action_group_agenda_and_records_a_task(page: Any, 
     expect(page.get_by_role("heading", name="North ASB action group", level=1)).to_be_visible()
     check_accessibility(page)
 
-    page.get_by_label("Date").fill(timezone.localdate().isoformat())
+    fill_date(page, "Date", timezone.localdate())
     page.get_by_label("Time").fill("10:00")
     page.get_by_label("Venue").fill("Town hall, room 2")
     page.get_by_role("button", name="Schedule the meeting").click()
@@ -91,7 +91,7 @@ def test_an_officer_builds_an_action_group_agenda_and_records_a_task(page: Any, 
     section.get_by_label("Task").fill("Serve a tenancy warning")
     section.get_by_label("Or agency").select_option(label="Housing provider")
     section.get_by_label("Named person").fill("J. Tenancy")
-    section.get_by_label("Due by").fill(due.isoformat())
+    fill_date(section, "Due by", due)
     section.get_by_role("button", name=re.compile("Add task")).click()
     section = page.locator(f"#item-{item.pk}")
     expect(section.get_by_test_id("saved")).to_contain_text(f"Task added to case {high.reference}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from datetime import timedelta
@@ -12,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from beacon.browser_tests.conftest import check_accessibility, login
+from beacon.browser_tests.conftest import check_accessibility, fill_date, login
 from beacon.demo.data import ASB, DEMO_PASSWORD, load
 from beacon.inspections.models import Allocation, Finding, Inspection
 
@@ -136,7 +137,7 @@ def test_board_secretary_reads_the_force_wide_summary_and_overdue_items_in_words
     before = inspection.published - timedelta(days=1)
     page.get_by_label("RAG status").select_option(label="Green")
     page.get_by_label("Progress update").fill("Dated too early.")
-    page.get_by_label("Date of update").fill(before.isoformat())
+    fill_date(page, "Date of update", before)
     page.get_by_role("button", name="Save update").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
@@ -244,7 +245,7 @@ def test_performance_team_drafts_an_inspection_from_a_report_and_manages_items(
     page.goto(f"/plans/allocations/{alloc.pk}/transfer/")
     check_accessibility(page)
     page.get_by_label("Transfer to portfolio").select_option(label="Crime")
-    page.get_by_label("Date of transfer").fill("2026-01-15")
+    fill_date(page, "Date of transfer", dt.date(2026, 1, 15))
     page.get_by_label("Reason for the transfer").fill("Crime now owns risk assessment.")
     page.get_by_role("button", name="Transfer").click()
     expect(page.get_by_text("Transferred from Local Policing to Crime")).to_be_visible()

@@ -60,7 +60,12 @@ class CaseFilterForm(GovukForm):
     neighbourhood = forms.ModelChoiceField(
         label="Neighbourhood", queryset=Neighbourhood.objects.none(), required=False, empty_label="Any"
     )
-    q = forms.CharField(label="Reference or title", required=False, max_length=100)
+    q = forms.CharField(
+        label="Reference, title or victim's name",
+        required=False,
+        max_length=100,
+        help_text="A victim's name as given (part of it is enough), a case reference or part of a title.",
+    )
     mine = forms.BooleanField(label="Only cases I lead or supervise", required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

@@ -133,8 +133,18 @@ def case_list(user: User, filters: CaseFilters) -> QuerySet[Case]:
         qs = qs.filter(neighbourhood_id=filters.neighbourhood_id)
     if filters.mine:
         qs = qs.filter(Q(spoc=user) | Q(supervisor=user))
-    if filters.q.strip():
-        qs = qs.filter(Q(reference__icontains=filters.q.strip()) | Q(title__icontains=filters.q.strip()))
+    text = filters.q.strip()
+    if text:
+        # A victim's name as given on any of their records: each word must appear in one.
+        victims = CaseParty.objects.filter(role=CaseParty.Role.VICTIM)
+        for word in text.split()[:5]:
+            victims = victims.filter(
+                Q(person__records__given_forename__icontains=word, person__records__erased_at__isnull=True)
+                | Q(person__records__given_surname__icontains=word, person__records__erased_at__isnull=True)
+            )
+        qs = qs.filter(
+            Q(reference__icontains=text) | Q(title__icontains=text) | Q(pk__in=victims.values("case_id"))
+        )
     return with_heading_facts(qs).order_by("-opened_at", "-id")
 
 

@@ -566,6 +566,7 @@ def follow_assessment_review(actor: User, assessment: Assessment, previous_level
     return case
 
 
+@transaction.atomic
 def change_risk_level(
     actor: User, case_id: int, expected_version: int | None, level: str, reason: str
 ) -> Case:

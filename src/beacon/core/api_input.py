@@ -59,6 +59,7 @@ class InSchema(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+MAX_OFFSET = dt.timedelta(hours=14)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _UNKNOWN = object()  # the value as sent is not known (a default, a form, a path)
 
@@ -112,6 +113,10 @@ def _walk(value: Any, field: str, raw: Any = _UNKNOWN, *, json_body: bool = Fals
         day = value.date() if isinstance(value, dt.datetime) else value
         if not DATE_MIN <= day <= DATE_MAX:
             yield Problem(f"Give a date from {DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}.", field)
+        offset = value.utcoffset() if isinstance(value, dt.datetime) else None
+        if offset is not None and not -MAX_OFFSET <= offset <= MAX_OFFSET:
+            # Real zones run from UTC-12:00 to UTC+14:00; PostgreSQL refuses beyond 15:59.
+            yield Problem("Give a time zone offset from -14:00 to +14:00, e.g. Z or +01:00.", field)
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
             item = getattr(value, name, None)

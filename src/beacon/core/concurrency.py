@@ -78,7 +78,7 @@ def _shown(field: Any, value: Any) -> Any:
         return dict(field.flatchoices).get(value, value)
     if isinstance(field, models.DateTimeField) and isinstance(value, str):
         try:
-            return timezone.localtime(dt.datetime.fromisoformat(value)).strftime("%-d %b %Y %H:%M")
+            return timezone.localtime(dt.datetime.fromisoformat(value)).strftime("%-d %B %Y %H:%M")
         except ValueError:
             return value
     return value

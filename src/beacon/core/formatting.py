@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 # Month names and the abbreviations people type, lower-case, to the month's number.
 MONTH_NUMBERS: dict[str, int] = {
     name: number
@@ -29,9 +42,10 @@ MONTH_NUMBERS: dict[str, int] = {
 }
 
 
-def short_date(d: date | None, empty: str = "") -> str:
-    """'30 Sep 2024' as board papers print dates (no leading zero, English month whatever the locale)."""
-    return f"{d.day} {MONTH_ABBREVIATIONS[d.month - 1]} {d.year}" if d else empty
+def display_date(d: date | None, empty: str = "") -> str:
+    """'6 December 2026': the one way Beacon shows a date, on pages, exports and board papers (no
+    leading zero, the month in full and in English whatever the locale)."""
+    return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}" if d else empty
 
 
 def key_label(key: str) -> str:

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.core.validators import MaxLengthValidator
 
 from beacon.core.errors import Problem
+from beacon.core.widgets import GovukDateInput
 
 
 def _label(field: forms.Field) -> str:
@@ -68,9 +70,10 @@ class GovukForm(forms.Form):
                 forms.HiddenInput: "",
             }
             cls = classes.get(type(w), "govuk-input")
-            if isinstance(w, forms.DateInput):
-                w.input_type = "date"
-                cls = "govuk-input govuk-input--width-10"
+            if isinstance(field, forms.DateField) and isinstance(w, forms.DateInput):
+                # One way to enter a date: GOV.UK's day, month and year boxes.
+                field.widget = w = GovukDateInput(attrs={k: v for k, v in w.attrs.items() if k != "class"})
+                cls = ""
             w.attrs.setdefault("class", cls)
             if field.help_text:
                 w.attrs["aria-describedby"] = f"id_{name}-hint"
@@ -105,6 +108,17 @@ class GovukForm(forms.Form):
         field = self.fields[name]
         assert isinstance(field, forms.ModelChoiceField), name
         field.queryset = queryset
+
+    def as_query(self) -> dict[str, str]:
+        """A valid search form's filters as they go in an address (a date as one ISO value, not
+        its three boxes), for the links to its pages and downloads."""
+        out = {}
+        for name in self.fields:
+            value = self.cleaned_data.get(name)
+            if value in (None, "", [], False):
+                continue
+            out[name] = value.isoformat() if isinstance(value, dt.date) else str(value)
+        return out
 
     def add_problems(self, problems: list[Problem]) -> None:
         for p in problems:

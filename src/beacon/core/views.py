@@ -19,6 +19,7 @@ from beacon.core.errors import Problem
 from beacon.core.forms import GovukForm
 from beacon.core.models import AuditEvent
 from beacon.core.permissions import AuthedRequest, capability_required
+from beacon.core.widgets import typed_date
 
 
 class BeaconLoginView(LoginView):
@@ -76,7 +77,7 @@ def _day(value: str, label: str, problems: list[Problem], field: str) -> dt.date
     except ValueError:
         day = None
     if day is None or not 1900 <= day.year <= 2199:
-        problems.append(Problem(f"Enter the date {label} as a real date, for example 2026-06-01.", field))
+        problems.append(Problem(f"Enter the date {label} as a real date, for example 1 6 2026.", field))
         return None
     return day
 
@@ -86,7 +87,8 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
     """The audit trail, searched by user, record type, action, a reference or key, and the days
     from and to; paged, and downloaded as CSV or XLSX (entries name the fields they touched, not
     their values; the download itself is written to the access log)."""
-    f = {k: request.GET.get(k, "").strip()[:200] for k in (*AUDIT_TEXT_FILTERS, "since", "until")}
+    f = {k: request.GET.get(k, "").strip()[:200] for k in AUDIT_TEXT_FILTERS}
+    f |= {k: (typed_date(request.GET, k) or "")[:40] for k in ("since", "until")}
     problems: list[Problem] = []
     since = _day(f["since"], "from", problems, "since")
     until = _day(f["until"], "to", problems, "until")
@@ -132,6 +134,7 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
         {
             "page": page,
             "filters": f,
+            "errors": {p.field: p.message for p in problems},
             "query": query,
             "problems": problems,
             "downloads": [(label, f"?{query}&download={fmt}") for fmt, label in FORMATS.items()],

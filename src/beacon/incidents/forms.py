@@ -438,7 +438,7 @@ class ListFilterForm(GovukForm):
         help_text="A person's name as given (part of it is enough), or an incident reference.",
     )
     received_from = forms.DateField(
-        label="Received from", required=False, widget=forms.DateInput(), help_text="For example 1 June 2026."
+        label="Received from", required=False, widget=forms.DateInput(), help_text="For example, 1 6 2026"
     )
     received_to = forms.DateField(label="Received to", required=False, widget=forms.DateInput())
     neighbourhood = forms.ChoiceField(label="Neighbourhood", required=False, choices=[("", "Any")])

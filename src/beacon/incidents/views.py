@@ -30,6 +30,7 @@ from beacon.incidents import selectors, services
 from beacon.incidents.forms import CloseForm, CrimeDecisionForm, ListFilterForm, SupervisionForm
 from beacon.incidents.models import InboxItem, Incident, IntakeSettings
 from beacon.incidents.views_intake import FLAG_LABELS, form_problems, live_check, new_call, new_report
+from beacon.people import selectors as people_selectors
 from beacon.people.models import Person
 
 __all__ = [
@@ -97,6 +98,10 @@ def _render_detail(
         audit.record_reads(
             user, [Person(pk=p) for p in sorted(persons)], reason=f"{VIEW_REASON} {incident.reference}"
         )
+    # Whom each record is linked to, by the one-name rule (the name as given stays beside it).
+    known = people_selectors.known_as(persons) if persons else {}
+    for ip in people:
+        ip.known_as = known.get(ip.record.person_id)  # type: ignore[attr-defined]
     open_incident = incident.status == Incident.Status.OPEN
     can_update = user.can("incidents.update")
     undecided = not incident.crime_reference and not incident.no_crime_reason
@@ -317,7 +322,7 @@ def incident_list(request: AuthedRequest) -> HttpResponse:
     form, search = _search(request)
     qs = selectors.search(request.user, search)
     fmt = request.GET.get("download", "")
-    filters = {k: str(v) for k, v in request.GET.items() if k in form.fields and v} if form.is_valid() else {}
+    filters = form.as_query() if form.is_valid() else {}
     if fmt in FORMATS and form.is_valid():
         total = qs.count()
         if total > MAX_ROWS:

@@ -393,6 +393,11 @@ def _saved_message(incident: Incident) -> str:
     parts.append(f"Flags: {', '.join(flags)}." if flags else "No flags raised.")
     if incident.notified_team is not None:
         parts.append(f"{incident.notified_team.team_name} notified.")
+    elif services.needs_triage(incident):
+        why = incident.location_problem or "it could not be placed in a neighbourhood"
+        parts.append(
+            f"No neighbourhood team notified ({why.rstrip('.')}): it waits in the force's triage inbox."
+        )
     elif incident.location_problem:
         parts.append(f"No neighbourhood team notified: {incident.location_problem}.")
     else:

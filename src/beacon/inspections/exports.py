@@ -26,7 +26,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from beacon.core.formatting import short_date
+from beacon.core.formatting import display_date
 from beacon.inspections import selectors
 from beacon.inspections.models import DATE_NOT_GIVEN, Allocation, Finding, Inspection, Status
 
@@ -112,11 +112,11 @@ class PlanRow:
 
     @property
     def due_text(self) -> str:
-        return short_date(self.due_date)
+        return display_date(self.due_date)
 
     @property
     def update_date_text(self) -> str:
-        return short_date(self.update_date) if self.update_date_given else DATE_NOT_GIVEN
+        return display_date(self.update_date) if self.update_date_given else DATE_NOT_GIVEN
 
     @property
     def update_date_cell(self) -> date | str | None:
@@ -148,7 +148,7 @@ class AppendixData:
 
     @property
     def position_text(self) -> str:
-        return f"Position as at {short_date(self.as_of)}"
+        return f"Position as at {display_date(self.as_of)}"
 
 
 def _person(name: str, user: object | None) -> str:

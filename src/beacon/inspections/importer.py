@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from beacon.core import audit
 from beacon.core.errors import Problem, ValidationFailed
-from beacon.core.formatting import short_date
+from beacon.core.formatting import display_date
 from beacon.core.models import User
 from beacon.inspections import plan_parsing as pp
 from beacon.inspections.models import (
@@ -124,7 +124,7 @@ def _check_as_at(as_at: date | None) -> date:
         return today
     if as_at > today:
         raise ValidationFailed(
-            [Problem(f"The plan's as-at date {short_date(as_at)} is in the future.", "as_at")]
+            [Problem(f"The plan's as-at date {display_date(as_at)} is in the future.", "as_at")]
         )
     return as_at
 
@@ -403,7 +403,7 @@ class _PlanImport:
                         continue
                 if not u.date_given:
                     message = (
-                        f"No date of update, so the update is taken as given on {short_date(u.date)}, the "
+                        f"No date of update, so the update is taken as given on {display_date(u.date)}, the "
                         f"date the plan is as at. {message} Give the date of update, or import the plan "
                         "as at a later date."
                     )
@@ -591,7 +591,7 @@ class _PlanImport:
 
 
 def _show(value: object) -> str:
-    return short_date(value) if isinstance(value, date) else f"'{value}'"
+    return display_date(value) if isinstance(value, date) else f"'{value}'"
 
 
 def _bulk_create(objs: list[_M], scope: models.QuerySet[_M], key: tuple[str, ...]) -> None:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from beacon.core.formatting import short_date
+from beacon.core.formatting import display_date
 
 
 class Inspection(models.Model):
@@ -245,7 +245,7 @@ class ProgressUpdate(models.Model):
     @property
     def date_text(self) -> str:
         """The date as pages show it: "date not given" where the plan gave none."""
-        return short_date(self.date) if self.date_given else DATE_NOT_GIVEN
+        return display_date(self.date) if self.date_given else DATE_NOT_GIVEN
 
     @staticmethod
     def hash_content(d: dt.date, status: str, text: str, *, date_given: bool = True) -> str:

@@ -24,7 +24,7 @@ from django.db import models
 from django.utils import timezone
 
 from beacon.core.errors import Problem, ValidationFailed
-from beacon.core.formatting import MONTH_NUMBERS, short_date
+from beacon.core.formatting import MONTH_NUMBERS, display_date
 from beacon.inspections.models import Allocation, Finding, Inspection, Portfolio, Status
 
 COLUMNS: tuple[str, ...] = (
@@ -458,7 +458,7 @@ class PlanFile:
             self.notes.append(
                 Problem(
                     f"No date of update in {rows_text(self.undated_rows)}: taken as given on "
-                    f"{short_date(self.as_at)}, the date the plan is as at, and shown as "
+                    f"{display_date(self.as_at)}, the date the plan is as at, and shown as "
                     '"date not given".',
                     "update_date",
                     self.undated_rows[0],
@@ -673,8 +673,8 @@ class PlanFile:
         for spec in self.allocs.values():
             if spec.transfer_on and spec.started_on and spec.transfer_on < spec.started_on:
                 self.problem(
-                    f"{spec.key[1]} leaves {spec.key[2]} on {short_date(spec.transfer_on)}, before it moved "
-                    f"there on {short_date(spec.started_on)}.",
+                    f"{spec.key[1]} leaves {spec.key[2]} on {display_date(spec.transfer_on)}, before it "
+                    f"moved there on {display_date(spec.started_on)}.",
                     "transferred_on",
                     spec.transfer_row,
                 )

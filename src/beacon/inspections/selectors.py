@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 
-from beacon.core.formatting import short_date
+from beacon.core.formatting import display_date
 from beacon.core.models import User
 from beacon.inspections.models import (
     CLOSED_STATUSES,
@@ -132,13 +132,13 @@ def derive_flags(item: PlanItem, as_of: date, rules: PlanRules) -> list[Flag]:
             Flag(
                 "overdue",
                 "Overdue",
-                f"Due {short_date(a.due_date)}, {days} days ago, and not closed.",
+                f"Due {display_date(a.due_date)}, {days} days ago, and not closed.",
                 days=days,
             )
         )
     elif a.due_date and a.due_date <= as_of + timedelta(days=rules.due_soon_days):
         days = (a.due_date - as_of).days
-        flags.append(Flag("due_soon", "Due soon", f"Due {short_date(a.due_date)}, in {days} days."))
+        flags.append(Flag("due_soon", "Due soon", f"Due {display_date(a.due_date)}, in {days} days."))
     last = item.latest.date if item.latest else None
     if last is None:
         since = a.started_on or a.finding.inspection.published
@@ -146,7 +146,7 @@ def derive_flags(item: PlanItem, as_of: date, rules: PlanRules) -> list[Flag]:
             flags.append(Flag("stale", "Stale", "No update has ever been recorded."))
     elif (as_of - last).days > rules.stale_after_days:
         assert item.latest is not None
-        when = short_date(last)
+        when = display_date(last)
         if not item.latest.date_given:
             when = f"date not given (plan as at {when})"
         flags.append(

@@ -13,18 +13,21 @@ from django.utils import timezone
 from beacon.core import audit
 from beacon.core.errors import EditConflict, PermissionRefused, ValidationFailed
 from beacon.core.permissions import AuthedRequest, capability_required, refuse
+from beacon.core.widgets import typed_date
 from beacon.inspections import selectors, services
 from beacon.inspections.forms import AllocationForm, DashboardFilterForm, UpdateForm
 from beacon.inspections.models import Allocation, Board, Finding, Inspection, Portfolio
 
 
 def as_of_from(request: HttpRequest) -> dt.date:
-    raw = request.GET.get("as_of", "").strip()
+    raw = typed_date(request.GET, "as_of")
     if raw:
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:
-            messages.error(request, f"“{raw}” is not a date in the form YYYY-MM-DD; showing today.")
+            messages.error(
+                request, "The date as at is not a real date (for example 30 9 2024); showing today."
+            )
     return timezone.localdate()
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from beacon.core.errors import EditConflict, PermissionRefused, Problem, ValidationFailed
 from beacon.core.permissions import AuthedRequest, capability_required, refuse
+from beacon.core.widgets import typed_date
 from beacon.inspections import services
 from beacon.inspections.forms import BoardForm, PlanImportForm, RulesForm, TransferForm, UploadForm
 from beacon.inspections.models import Allocation, Board, Inspection, PlanRules
@@ -91,7 +92,7 @@ def _draft_from_post(post: QueryDict) -> dict[str, Any]:
                 if v.strip().isdigit():
                     dist[k.strip()] = int(v.strip())
         g["national_distribution"] = dist
-    published = post.get("published", "").strip()
+    published = typed_date(post, "published") or ""
     return {
         "title": post.get("title", "").strip(),
         "inspectorate": post.get("inspectorate", "").strip(),
@@ -114,7 +115,9 @@ def extract_report(request: AuthedRequest) -> HttpResponse:
             draft = _draft_from_post(request.POST)
             inspection = services.create_inspection_from_draft(request.user, draft)
         except ValueError:
-            problems = [Problem("Enter the publication date as YYYY-MM-DD.", "published")]
+            problems = [
+                Problem("Enter the publication date as a real date, for example 30 9 2024.", "published")
+            ]
         except ValidationFailed as exc:
             problems = exc.problems
         except PermissionRefused as exc:

@@ -181,7 +181,7 @@ class Referral(models.Model):
     def basis_text(self) -> str:
         if self.legal_basis:
             return self.get_legal_basis_display()
-        return f"Consent given by {self.consent_by} on {self.consent_on:%d %b %Y}" if self.consent_on else ""
+        return f"Consent given by {self.consent_by} on {self.consent_on:%-d %B %Y}" if self.consent_on else ""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -159,7 +159,7 @@ def power_for(user: User, pk: int, *, reason: str) -> PowerUse:
 
 def power_label(power: PowerUse) -> str:
     """A tool or power as an access log reason names it."""
-    return f"{power.kind.label} {power.pk} issued {power.issued_on:%d %b %Y}"
+    return f"{power.kind.label} {power.pk} issued {power.issued_on:%-d %B %Y}"
 
 
 # ---------------------------------------------------------------------------------------------

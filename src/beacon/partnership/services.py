@@ -458,7 +458,7 @@ def update_power(
     if power is None:
         raise ValidationFailed.one(f"No tool or power has id {power_id}.", "power")
     _power_case(actor, power.case_id)
-    check_version(power, expected_version, f"{power.kind.label} of {power.issued_on:%d %b %Y}")
+    check_version(power, expected_version, f"{power.kind.label} of {power.issued_on:%-d %B %Y}")
     before = audit.snapshot(power)
     problems: list[Problem] = []
     if expires_on is not _UNSET:

@@ -130,7 +130,7 @@ def _locked_meeting(actor: User, meeting_id: int, expected_version: int | None =
     group = ActionGroup.objects.get(pk=meeting.group_id)
     meeting.group = group
     _may_meet(actor, group.area_id)
-    check_version(meeting, expected_version, f"The meeting of {meeting.date:%d %b %Y}")
+    check_version(meeting, expected_version, f"The meeting of {meeting.date:%-d %B %Y}")
     return meeting
 
 

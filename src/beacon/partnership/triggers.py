@@ -78,7 +78,7 @@ class VictimStatus:
         head = "Threshold met" if self.met else "Threshold not met"
         return (
             f"{head}: {n} qualifying incident{'s' if n != 1 else ''} reported by this person since "
-            f"{self.since:%d %b %Y} (threshold {self.threshold} in {self.window_months} months, "
+            f"{self.since:%-d %B %Y} (threshold {self.threshold} in {self.window_months} months, "
             f"policy v{self.policy_version})"
         )
 
@@ -137,7 +137,7 @@ class LocationStatus:
         head = "Threshold met" if self.met else "Threshold not met"
         return (
             f"{head}: {self.count} incident{'s' if self.count != 1 else ''} from different people about "
-            f"{self.label or 'this location'} since {self.since:%d %b %Y} (threshold {self.threshold} "
+            f"{self.label or 'this location'} since {self.since:%-d %B %Y} (threshold {self.threshold} "
             f"within {self.radius_m} m in {self.window_months} months, policy v{self.policy_version})"
         )
 

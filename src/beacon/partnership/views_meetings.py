@@ -133,7 +133,7 @@ def meeting_new(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationFailed as exc:
             form.add_problems(exc.problems)
         else:
-            messages.success(request, f"Meeting on {meeting.date:%d %B %Y} scheduled.")
+            messages.success(request, f"Meeting on {meeting.date:%-d %B %Y} scheduled.")
             return redirect("partnership:meeting", meeting.pk)
     return _render_group(request, group, form, status=422)
 

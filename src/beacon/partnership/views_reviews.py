@@ -97,7 +97,7 @@ def review_new(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Case review {review.reference} opened: decision due by {review.decision_due:%d %B %Y}.",
+                f"Case review {review.reference} opened: decision due by {review.decision_due:%-d %B %Y}.",
             )
             return redirect("partnership:review", review.pk)
     return render(

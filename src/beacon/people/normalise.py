@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import jellyfish
 
-from beacon.core.formatting import MONTH_ABBREVIATIONS, MONTH_NUMBERS
+from beacon.core.formatting import MONTH_NAMES, MONTH_NUMBERS, display_date
 from beacon.people.nicknames import GROUPS_BY_NAME
 
 __all__ = [
@@ -581,7 +581,7 @@ _FORMATS_HINT = "use a day, month and year such as 07/03/1984, 7 Mar 1984 or 198
 
 
 def _short(d: date) -> str:
-    return f"{d.day} {MONTH_ABBREVIATIONS[d.month - 1]} {d.year}"
+    return display_date(d)
 
 
 def _year(text: str, this_year: int) -> int:
@@ -625,7 +625,7 @@ def _parse_dob_text(raw: str, this_year: int) -> date:
         if not 1 <= month <= 12:
             problem = f"there is no month {month} (dates are read day first)"
         else:
-            problem = f"there is no day {day} in {MONTH_ABBREVIATIONS[month - 1]} {year}"
+            problem = f"there is no day {day} in {MONTH_NAMES[month - 1]} {year}"
         raise DobError(f"{raw!r} is not a real date: {problem}") from None
 
 

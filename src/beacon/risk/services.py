@@ -370,7 +370,7 @@ def review_assessment(
     if current.reviewed_at is not None:
         who = current.reviewed_by.display_name if current.reviewed_by else "a supervisor"
         raise ValidationFailed.one(
-            f"{who} already reviewed this assessment on {timezone.localtime(current.reviewed_at):%d %b %Y}.",
+            f"{who} already reviewed this assessment on {timezone.localtime(current.reviewed_at):%-d %B %Y}.",
             "decision",
         )
     if current.completed_by_id == actor.pk:

@@ -150,3 +150,20 @@ def test_the_case_list_downloads_with_its_search_and_each_case_and_victim_logged
     }
     closed = client_for(officer).get(reverse("cases:list"), {"status": "closed", "download": "csv"})
     assert len(list(csv.DictReader(io.StringIO(closed.content.decode("utf-8-sig"))))) == 0
+
+
+def test_the_case_list_finds_a_case_by_its_victims_name_as_given_on_any_record(
+    officer: User, client_for: Callable[..., Client], case: Case
+) -> None:
+    c = client_for(officer)
+    other = f.open_case(officer, area=case.area, victim=f.person("Norman", "Quill"))
+
+    def found(q: str) -> set[str]:
+        page = c.get(reverse("cases:list"), {"status": "", "q": q}).content.decode()
+        return {ref for ref in (case.reference, other.reference) if ref in page}
+
+    assert found("whitfield") == {case.reference}
+    assert found("Margaret Whit") == {case.reference}
+    assert found("quill") == {other.reference}
+    assert found("Margaret Quill") == set()  # every word, in one of her records
+    assert found(case.reference) == {case.reference}

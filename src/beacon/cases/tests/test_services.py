@@ -421,3 +421,14 @@ def test_a_victims_new_flag_raises_their_open_cases_priority(
     recompute_open_cases()
     case.refresh_from_db()
     assert not case.vulnerable_victim and case.base_score < raised
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_level_change_outside_any_outer_transaction_locks_the_case_in_its_own(
+    officer: User, place: dict[str, Any]
+) -> None:
+    # As a request without ATOMIC_REQUESTS calls it: on PostgreSQL the row lock needs the service's
+    # own transaction (the fuzzer found a 500 here; SQLite takes no row locks, so only PG shows it).
+    case = f.open_case(officer, level="medium", area=place["north"])
+    changed = services.change_risk_level(officer, case.pk, case.version, "high", "Threats escalated")
+    assert Case.objects.get(pk=case.pk).risk_level == "high" == changed.risk_level

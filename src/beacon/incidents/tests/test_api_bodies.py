@@ -35,6 +35,7 @@ def post_raw(body: str, headers: dict[str, str], path: str = "/incidents") -> An
         (json.dumps(feed_message(people=[{"role": "caller", "surname": "Le\u0000e"}])), "people.0.surname"),
         (json.dumps(feed_message(description="x" * 10_001)), "description"),
         (json.dumps(feed_message(received_at="6097-01-01T00:00:00Z")), "received_at"),
+        (json.dumps(feed_message(received_at="2026-10-19T07:32:34-16:26")), "received_at"),
         (json.dumps(feed_message(received_at=0)), "received_at"),
         (json.dumps(feed_message(is_asb=0)), "is_asb"),
         (json.dumps(feed_message(screening_version=987654)), "screening_version"),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from beacon.core.formatting import short_date
+from beacon.core.formatting import display_date
 from beacon.inspections.selectors import PlanItem
 
 register = template.Library()
@@ -59,7 +59,7 @@ def plan_rows(
         overdue_text = item.overdue_text
         overdue = f' <strong class="beacon-overdue">— {escape(overdue_text)}</strong>' if overdue_text else ""
         cells += [
-            f'<td class="govuk-table__cell">{short_date(a.due_date, "–")}</td>',
+            f'<td class="govuk-table__cell">{display_date(a.due_date, "–")}</td>',
             f'<td class="govuk-table__cell">{escape(a.action_owner) or "–"}</td>',
             f'<td class="govuk-table__cell govuk-body-s">{escape(latest.text) if latest else "–"}'
             f"{'<br>' + flags if flags else ''}</td>",

@@ -42,7 +42,7 @@ TITLE = "Wessex Constabulary PEEL Inspection 2023-25"
 AS_AT = dt.date(2024, 9, 30)  # the paper's "position as at" date
 ALP, DCC, DOF = "ACC Local Policing", "Deputy Chief Constable", "Director of Finance"
 
-# Counted by hand from board-paper-plan.csv, as at 30 Sep 2024. Only lead allocations count (the
+# Counted by hand from board-paper-plan.csv, as at 30 September 2024. Only lead allocations count (the
 # supporting rows 6, 9, 13 and 16 do not); an undated update counts from the as-at date.
 #   ACC Local Policing: CC.1 GREEN (row 3, 2 Sep), R.1 GREEN (row 4), AFI.4 N/A (row 10, undated),
 #     AFI.6 GREEN (row 14)                      → CC 1 green; Rec 1 green; AFI 2 = 1 completed + 1 green
@@ -56,7 +56,7 @@ HAND_COUNT_AS_AT = {
     DOF: entry(afi=counts(3, completed=1, amber=1, red=1)),
 }
 # Nothing is overdue on 30 Sep: the items due before then (AFI.1, AFI.4, AFI.5) are closed.
-# On 15 Sep 2024 the undated updates (given as at 30 Sep) and AFI.2's RED of 20 Sep are not there yet,
+# On 15 September 2024 the undated updates (given as at 30 Sep) and AFI.2's RED of 20 Sep are not there yet,
 # so the three items due before then are open and overdue:
 #   ACC Local Policing: CC.1 GREEN, R.1 GREEN, AFI.4 none (due 30 Jun), AFI.6 GREEN → AFI 2 = 1 green
 #     + 1 with no status, 1 overdue
@@ -182,8 +182,8 @@ def test_notes_name_each_variant_and_its_rows() -> None:
     notes = {(n.row, n.field): n.message for n in imported().notes}
 
     assert notes[(5, "update_date")] == (
-        "No date of update in rows 5, 10, 12, 13 and 15: taken as given on 30 Sep 2024, the date the plan "
-        'is as at, and shown as "date not given".'
+        "No date of update in rows 5, 10, 12, 13 and 15: taken as given on 30 September 2024, the date "
+        'the plan is as at, and shown as "date not given".'
     )
     assert notes[(6, "category")] == (
         "Category 'Value for Money: Staffing and Costs' for AFI.1 differs from row 5's 'Value for Money: "
@@ -321,17 +321,17 @@ def test_pages_show_date_not_given(client_for: Callable[..., Client], make_user:
     dof = Portfolio.objects.get(name=DOF)
 
     html = c.get(reverse("inspections:portfolio", args=[dof.pk]), {"as_of": "2024-09-30"}).content.decode()
-    assert "date not given" in cells_of(html, "AFI.1") and "30 Sep 2024" not in cells_of(html, "AFI.1")
-    assert "20 Sep 2024" in cells_of(html, "AFI.2") and "date not given" not in cells_of(html, "AFI.2")
+    assert "date not given" in cells_of(html, "AFI.1") and "30 September 2024" not in cells_of(html, "AFI.1")
+    assert "20 September 2024" in cells_of(html, "AFI.2") and "date not given" not in cells_of(html, "AFI.2")
 
     afi5 = Finding.objects.get(ref="AFI.5")
     html = c.get(reverse("inspections:finding", args=[afi5.pk]), {"as_of": "2024-09-30"}).content.decode()
     timeline = html[html.index('id="timeline"') :]
     assert timeline.count("Date not given") == 2  # rows 12 and 13
-    assert "12 Jul 2024" in timeline  # row 11 was dated
+    assert "12 July 2024" in timeline  # row 11 was dated
 
     html = c.get(reverse("inspections:dashboard"), {"as_of": "2024-09-30"}).content.decode()
-    # AFI.7 is due on 14 Oct 2024 (due soon); its update (row 15) had no date
+    # AFI.7 is due on 14 October 2024 (due soon); its update (row 15) had no date
     assert "date not given" in cells_of(html, "AFI.7")
 
     allocation = Allocation.objects.get(finding__ref="AFI.7", portfolio=dof)
@@ -347,7 +347,7 @@ def test_exports_show_date_not_given() -> None:
     dof = next(s for s in data.sections if s.name == DOF)
     assert [(r.ref, r.update_date_text) for r in dof.rows] == [
         ("AFI.1", "date not given"),
-        ("AFI.2", "20 Sep 2024"),
+        ("AFI.2", "20 September 2024"),
         ("AFI.7", "date not given"),
     ]
     # the summary as the paper prints it: Areas for improvement 3, 1 completed, 0 green, 1 amber, 1 red
@@ -449,9 +449,12 @@ def test_import_page_as_at_field_and_notes(
 ) -> None:
     c = client_for(make_user(Role.PERFORMANCE))
     page = c.get(reverse("inspections:import")).content.decode()
-    assert 'name="as_at"' in page
+    assert all(f'name="as_at_{part}"' in page for part in ("day", "month", "year"))  # GOV.UK date input
 
-    r = c.post(reverse("inspections:import"), {"file": upload(), "as_at": "2024-09-30"})
+    r = c.post(
+        reverse("inspections:import"),
+        {"file": upload(), "as_at_day": "30", "as_at_month": "9", "as_at_year": "2024"},
+    )
 
     assert r.status_code == 200
     html = r.content.decode()
@@ -481,7 +484,9 @@ def test_a_stale_undated_update_says_its_date_was_not_given() -> None:
     items = {i.finding.ref: i for i in selectors.dashboard_items(dt.date(2024, 12, 31))}
 
     [stale] = [f for f in items["AFI.7"].flags if f.code == "stale"]
-    assert stale.reason == "Last update date not given (plan as at 30 Sep 2024), 92 days ago (limit 42)."
+    assert (
+        stale.reason == "Last update date not given (plan as at 30 September 2024), 92 days ago (limit 42)."
+    )
 
 
 def test_api_import_takes_as_at_and_returns_the_notes(

@@ -40,7 +40,7 @@ TITLE = "Force inspection 2024"
 CC, REC, AFI = Finding.Kind.CAUSE_OF_CONCERN, Finding.Kind.RECOMMENDATION, Finding.Kind.AREA_FOR_IMPROVEMENT
 COLUMNS = ("completed", "green", "amber", "red", "no_status")  # what Total is made of
 
-# Counted by hand from the fixture, as at 30 Sep 2024:
+# Counted by hand from the fixture, as at 30 September 2024:
 #   Local Policing: R.1 AMBER, due 31 Aug (overdue) → Rec 1 = 1 amber, 1 overdue
 #     AFI.1 GREEN; AFI.2 Complete (due 30 Jun: closed, so not overdue); AFI.3 no update, due 29 Sep
 #     (overdue); AFI.4 an update with no status; AFI.6 no update since it moved here on 1 Sep, due

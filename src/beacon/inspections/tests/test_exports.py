@@ -44,7 +44,7 @@ def plan(db: None) -> Plan:
     """Two portfolios with plans; a third that only supports.
 
     Crime and Justice: CC.1 red, R.1 green (a later amber update is after AS_OF), AFI.1 amber;
-    R.2 was Crime's until it was transferred to Local Policing on 1 Aug 2024.
+    R.2 was Crime's until it was transferred to Local Policing on 1 August 2024.
     Local Policing: R.2 complete, AFI.2 N/A, AFI.3 an update without a status, AFI.4 no update,
     and supports AFI.1. Corporate Services only supports AFI.2, so has no section.
     """
@@ -118,7 +118,7 @@ def squash(text: str) -> str:
 def test_appendix_data(plan: Plan) -> None:
     data = exports.appendix_data(plan.inspection, AS_OF)
     assert data.title == f"Improvement plan: {TITLE}"
-    assert data.position_text == "Position as at 30 Sep 2024"
+    assert data.position_text == "Position as at 30 September 2024"
     assert [s.name for s in data.sections] == ["Crime and Justice", "Local Policing"]
     crime, local = data.sections
     assert (crime.holder, crime.plan_owner) == ("ACC Crime", "Det Ch Supt Crime")
@@ -194,7 +194,7 @@ def test_pdf(plan: Plan) -> None:
     pages = [squash(p.extract_text()) for p in reader.pages]
     text = " ".join(pages)
     assert f"Improvement plan: {TITLE}" in text
-    assert "Position as at 30 Sep 2024" in text
+    assert "Position as at 30 September 2024" in text
     assert f"Page 1 of {len(pages)}" in pages[0]
     crime = next(p for p in pages if "Portfolio holder: ACC Crime" in p)
     local = next(p for p in pages if "Portfolio holder: ACC Local" in p)
@@ -211,8 +211,8 @@ def test_pdf(plan: Plan) -> None:
         "CC.1",
         "DCI Safeguarding",
         "Red text",
-        "1 Jul 2024",
-        "30 Sep 2024",
+        "1 July 2024",
+        "30 September 2024",
         "Green text",
         "DI Cyber",
     ):
@@ -220,7 +220,7 @@ def test_pdf(plan: Plan) -> None:
     for expected in (
         "Supt Response",
         "Complete text",
-        "1 Sep 2024",
+        "1 September 2024",
         "N/A",
         "Blank text",
         "AFI.1 (supporting)",
@@ -237,8 +237,8 @@ def test_pdf(plan: Plan) -> None:
 def test_pdf_as_of_shows_the_updates_of_that_date(plan: Plan) -> None:
     data = exports.render_appendix(plan.inspection, dt.date(2024, 10, 31), "pdf")
     text = squash(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
-    assert "Future text" in text and "15 Oct 2024" in text
-    assert "Position as at 31 Oct 2024" in text
+    assert "Future text" in text and "15 October 2024" in text
+    assert "Position as at 31 October 2024" in text
 
 
 def test_pdf_prints_markup_in_updates_as_text(plan: Plan) -> None:
@@ -271,7 +271,7 @@ def test_docx(plan: Plan) -> None:
         ("Heading 1", "Local Policing"),
     ]
     texts = [p.text for p in doc.paragraphs]
-    assert "Position as at 30 Sep 2024" in texts
+    assert "Position as at 30 September 2024" in texts
     assert (
         "Portfolio holder: ACC Crime" in texts and "Improvement plan owner: Ch Supt Neighbourhoods" in texts
     )
@@ -300,10 +300,10 @@ def test_docx(plan: Plan) -> None:
     assert crime_rows[1] == [
         "CC.1",
         "Finding text CC.1",
-        "30 Sep 2024",
+        "30 September 2024",
         "DCI Safeguarding",
         "Red text",
-        "1 Jul 2024",
+        "1 July 2024",
         "Red",
     ]
     assert crime_rows[3] == [
@@ -312,7 +312,7 @@ def test_docx(plan: Plan) -> None:
         "",
         "DI Cyber",
         "Amber text",
-        "10 Sep 2024",
+        "10 September 2024",
         "Amber",
     ]
     assert [r[0] for r in crime_rows[1:]] == ["CC.1", "R.1", "AFI.1"]  # R.2 went to Local Policing
@@ -341,7 +341,7 @@ def test_xlsx(plan: Plan) -> None:
     assert wb.sheetnames == ["Summary", "Crime and Justice", "Local Policing"]
     summary = wb["Summary"]
     assert summary["A1"].value == f"Improvement plan: {TITLE}"
-    assert summary["A2"].value == "Position as at 30 Sep 2024"
+    assert summary["A2"].value == "Position as at 30 September 2024"
     rows = [list(r) for r in summary.iter_rows(min_row=4, values_only=True)]
     everyone = "All portfolios (force-wide)"
     assert rows == [
@@ -477,9 +477,9 @@ def test_content_type_and_filename(plan: Plan) -> None:
     )
 
 
-def test_dates_print_as_board_papers_print_them() -> None:
-    from beacon.core.formatting import short_date
+def test_dates_show_in_one_style_day_month_in_full_year() -> None:
+    from beacon.core.formatting import display_date
 
-    assert short_date(dt.date(2024, 9, 30)) == "30 Sep 2024"
-    assert short_date(dt.date(2024, 10, 1)) == "1 Oct 2024"
-    assert short_date(None) == ""
+    assert display_date(dt.date(2024, 9, 30)) == "30 September 2024"
+    assert display_date(dt.date(2024, 10, 1)) == "1 October 2024"
+    assert display_date(None) == ""

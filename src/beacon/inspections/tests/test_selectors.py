@@ -59,7 +59,7 @@ def test_overdue_stale_and_no_owner_flags_each_give_their_reason() -> None:
     item = _item(a, D(2024, 7, 10))
     codes = {f.code: f.reason for f in item.flags}
     assert set(codes) == {"overdue", "stale", "no_owner"}
-    assert "30 Jun 2024" in codes["overdue"] and "10 days ago" in codes["overdue"]
+    assert "30 June 2024" in codes["overdue"] and "10 days ago" in codes["overdue"]
     assert "70 days ago" in codes["stale"] and "limit 42" in codes["stale"]
 
 

@@ -199,7 +199,7 @@ def test_an_undated_update_taken_as_given_before_publication_is_refused(
     [problem] = exc.value.problems
     assert (problem.row, problem.field) == (2, "update_date")
     assert problem.message == (
-        "No date of update, so the update is taken as given on 28 Feb 2025, the date the plan is as at. "
+        "No date of update, so the update is taken as given on 28 February 2025, the date the plan is as at. "
         f"{BEFORE} Give the date of update, or import the plan as at a later date."
     )
     assert not ProgressUpdate.objects.filter(text="No date printed.").exists()

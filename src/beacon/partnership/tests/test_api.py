@@ -581,3 +581,24 @@ def test_referrals_and_case_reviews_listed_by_case(
     assert by_case["count"] == 1 and [r["id"] for r in by_case["reviews"]] == [review["id"]]
     assert get(api_client, "/case-reviews", s).json()["count"] == 2
     assert get(api_client, "/case-reviews", h, case=north_case.pk).status_code == 403
+
+
+def test_texts_longer_than_their_column_get_422_naming_the_field_and_nothing_is_saved(
+    api_client: Client, officer: User, place: dict[str, Any], bearer: Callable[..., dict[str, str]]
+) -> None:
+    # PostgreSQL refuses an over-long varchar; the fuzzer found it as a 500 (SQLite keeps any length).
+    h = bearer(officer)
+    long = "0" * 10_000
+    r = post(api_client, "/groups", {"name": long, "area_id": place["north"].pk}, h)
+    assert r.status_code == 422 and fields(r) == {"name"}
+    assert "at most 200 characters (this is 10,000)" in r.json()["errors"][0]["message"]
+    group = post(api_client, "/groups", {"name": "North ASBAG", "area_id": place["north"].pk}, h).json()
+    when = (timezone.localtime() + dt.timedelta(hours=2)).replace(tzinfo=None).isoformat(timespec="minutes")
+    r = post(
+        api_client,
+        f"/groups/{group['id']}/meetings",
+        {"scheduled_for": when, "venue": long, "chair": long},
+        h,
+    )
+    assert r.status_code == 422 and fields(r) == {"venue", "chair"}
+    assert not Meeting.objects.exists()

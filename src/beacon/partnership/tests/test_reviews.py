@@ -251,7 +251,7 @@ def test_the_review_pages_open_decide_and_list(
     review = CaseReview.objects.get()
     assert ok.status_code == 302 and ok.url == reverse("partnership:review", args=[review.pk])
     page = client.get(ok.url).content.decode()
-    assert "As a victim: 3 of 3 incidents" in page and review.decision_due.strftime("%-d %b %Y") in page
+    assert "As a victim: 3 of 3 incidents" in page and review.decision_due.strftime("%-d %B %Y") in page
     listing = client.get(reverse("partnership:reviews")).content.decode()
     assert review.reference in listing
     done = client.post(

@@ -87,7 +87,7 @@ class Command(DomainCommand):
             )
             return
         has_cc = insp.findings.filter(kind="cause_of_concern").exists()
-        self.stdout.write(f"{insp.title} — as at {day:%d %B %Y}")
+        self.stdout.write(f"{insp.title} — as at {day:%-d %B %Y}")
         for entry, all_findings in [(everyone, True)] + [(e, False) for e in summary]:
             self.stdout.write(f"\n{entry['portfolio']}")
             self.stdout.write(
