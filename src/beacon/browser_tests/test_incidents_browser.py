@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from beacon.browser_tests.conftest import check_accessibility, fill_date, login
-from beacon.core.models import Area, AuditEvent, Force, User
+from beacon.core.models import Area, AuditEvent, Force
 from beacon.core.roles import Role
 from beacon.core.tests.factories import TEST_PASSWORD, UserFactory
 from beacon.geography.models import LocalPriority, PostcodeLocation
@@ -314,7 +314,7 @@ def test_an_officer_searches_incidents_by_name_and_dates_and_downloads_them_as_c
     import io
 
     handler = UserFactory(username="handler", role=Role.CALL_HANDLER, all_areas=True)
-    officer: User = UserFactory(username="pc_market", role=Role.OFFICER)
+    officer = UserFactory.create(username="pc_market", role=Role.OFFICER)
     officer.areas.add(town["north"])
     now = timezone.now()
     spot = {"lat": 52.605, "lon": -1.115}
