@@ -150,6 +150,11 @@ class IntakeForm(GovukForm):
         to_field_name="code",
         required=False,
         empty_label="Choose a category",
+        help_text=(
+            "Who it harms: personal (a person or group), nuisance (the community) or environmental "
+            "(public spaces, buildings). The category and the type below are chosen separately: "
+            "in national recording any type can fall in any category."
+        ),
     )
     type_heading = forms.ModelChoiceField(
         label="Type of ASB",

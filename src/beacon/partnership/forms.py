@@ -89,6 +89,24 @@ class ReferralForm(GovukForm):
             del self.fields["area_id"]
 
 
+STATUS_FILTERS = [("", "All"), ("open", "Awaiting an outcome"), *Referral.Status.choices]
+
+
+class ReferralFilterForm(GovukForm):
+    """Search the referral list: by status and the days it was made from and to."""
+
+    status = forms.ChoiceField(label="Status", choices=STATUS_FILTERS, required=False)
+    referred_from = _date("Made from", help_text="For example, 1 6 2026")
+    referred_to = _date("Made to")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("referred_from"), data.get("referred_to")
+        if start and end and start > end:
+            self.add_error("referred_to", "The date made to must be on or after the date made from.")
+        return data
+
+
 class ResponseForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     response = forms.ChoiceField(

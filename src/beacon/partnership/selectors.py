@@ -96,11 +96,22 @@ def referrals_for(user: User) -> QuerySet[Referral]:
 
 
 def referral_list(
-    user: User, *, status: str = "", agency: str = "", case: int | None = None
+    user: User,
+    *,
+    status: str = "",
+    agency: str = "",
+    case: int | None = None,
+    referred_from: dt.date | None = None,
+    referred_to: dt.date | None = None,
 ) -> QuerySet[Referral]:
-    """The referrals the user may see, by status, agency (its code) and case (its id). A partner
-    agency never learns which case a referral is about: a case filter finds it nothing."""
+    """The referrals the user may see, by status, agency (its code), case (its id) and the days
+    they were made from and to (inclusive, in local time). A partner agency never learns which
+    case a referral is about: a case filter finds it nothing."""
     qs = referrals_for(user)
+    if referred_from is not None:
+        qs = qs.filter(referred_at__date__gte=referred_from)
+    if referred_to is not None:
+        qs = qs.filter(referred_at__date__lte=referred_to)
     if status == "open":
         qs = qs.exclude(status=Referral.Status.CLOSED)
     elif status:

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from beacon.cases.models import Case, CaseParty
@@ -22,7 +23,7 @@ from beacon.core.downloads import FORMATS, MAX_ROWS, table_download
 from beacon.core.errors import EditConflict, ValidationFailed
 from beacon.core.permissions import AuthedRequest, capability_required, refuse
 from beacon.partnership import selectors, services
-from beacon.partnership.forms import OutcomeForm, ReferralForm, ResponseForm
+from beacon.partnership.forms import OutcomeForm, ReferralFilterForm, ReferralForm, ResponseForm
 from beacon.partnership.models import Referral
 from beacon.partnership.views_common import area_choices, form_problems, int_or_none
 from beacon.people.models import Person
@@ -38,27 +39,32 @@ def _may_act(request: AuthedRequest) -> bool:
 
 @capability_required(*selectors.SEE_REFERRALS)
 def referral_list(request: AuthedRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    if status not in ("", "open", *Referral.Status.values):
-        status = ""
-    qs = selectors.referral_list(request.user, status=status)
+    form = ReferralFilterForm(request.GET or None)
+    valid = form.is_bound and form.is_valid()
+    d = form.cleaned_data if valid else {}
+    qs = selectors.referral_list(
+        request.user,
+        status=d.get("status", ""),
+        referred_from=d.get("referred_from"),
+        referred_to=d.get("referred_to"),
+    )
     fmt = request.GET.get("download", "")
-    if fmt in FORMATS:
+    if fmt in FORMATS and (valid or not form.is_bound):
         return _download(request, list(qs[:MAX_ROWS]), fmt)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     selectors.log_referral_list(request.user, rows, LIST_REASON)
+    query = urlencode(form.as_query()) if valid else ""
     return render(
         request,
         "partnership/referral_list.html",
         {
+            "form": form,
             "page": page,
             "referrals": rows,
-            "status": status,
-            "statuses": [("", "All"), ("open", "Awaiting an outcome"), *Referral.Status.choices],
-            "query": f"status={status}" if status else "",
+            "query": query,
             "downloads": [
-                (label, f"?status={status}&download={f}" if status else f"?download={f}")
+                (label, f"?{query}&download={f}" if query else f"?download={f}")
                 for f, label in FORMATS.items()
             ],
             "partner": request.user.can("partnership.shared"),

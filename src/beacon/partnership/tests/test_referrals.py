@@ -407,3 +407,36 @@ def test_the_referral_list_downloads_without_the_reasons_and_each_referral_is_lo
     assert AuditEvent.objects.filter(
         action="export", actor=officer, model="referral", object_pk=str(referral.pk)
     ).exists()
+
+
+def test_the_referral_list_is_searched_by_the_days_it_was_made_and_the_download_keeps_the_range(
+    officer: User, north_case: Any, client_for: Callable[..., Client]
+) -> None:
+    import csv
+    import io
+
+    old = services.create_referral(officer, consent(case_id=north_case.pk))
+    Referral.objects.filter(pk=old.pk).update(referred_at=timezone.now() - dt.timedelta(days=60))
+    new = services.create_referral(officer, consent(case_id=north_case.pk))
+    client = client_for(officer)
+    since = timezone.localdate() - dt.timedelta(days=7)
+    boxes = {
+        "referred_from_day": since.day,
+        "referred_from_month": since.month,
+        "referred_from_year": since.year,
+    }
+    page = client.get(reverse("partnership:referrals"), boxes).content.decode()
+    assert new.reference in page and old.reference not in page
+    link = f"referred_from={since.isoformat()}&amp;download=csv"
+    assert link in page  # the download carries the range as one date
+    got = client.get(
+        reverse("partnership:referrals"), {"referred_from": since.isoformat(), "download": "csv"}
+    )
+    rows = list(csv.DictReader(io.StringIO(got.content.decode("utf-8-sig"))))
+    assert [row["Reference"] for row in rows] == [new.reference]
+    backwards = client.get(
+        reverse("partnership:referrals"),
+        {"referred_from": since.isoformat(), "referred_to": (since - dt.timedelta(days=1)).isoformat()},
+    ).content.decode()
+    assert "The date made to must be on or after the date made from." in backwards
+    assert 'href="#id_referred_to"' in backwards
