@@ -131,6 +131,9 @@ def test_a_call_from_an_earlier_caller_under_a_misspelt_name_reaches_the_team(
     check_accessibility(page)
 
     panel.get_by_label(f"(person {person_id})").check()
+    # Choosing her asks for the check again: the flags follow the choice before anything else is typed.
+    expect(panel.get_by_test_id("preview-flags")).to_contain_text("Repeat victim")
+    expect(panel.get_by_label(f"(person {person_id})")).to_be_checked()
     page.get_by_label("Address or place").fill("Market Square bus shelter")
     page.get_by_role("group", name="Where it happened").get_by_label("Postcode").fill(PRIORITY_POSTCODE)
     expect(panel.get_by_test_id("placed")).to_contain_text("Market neighbourhood")

@@ -23,3 +23,24 @@ document.body.addEventListener("htmx:afterSwap", (event) => {
     section.hidden = !panel.querySelector("[data-crime-disclosed]") && !section.querySelector("input:checked");
   }
 });
+
+// Taking a call: the handler's answer to "is the caller one of these people?" is theirs. Choosing
+// asks for the live check again (the flags follow the choice), and an answer to a request sent
+// before the choice (which the server drew without it) does not undo it: the choice is put back.
+const CALLER_CHOICE = 'input[name="caller_person"]';
+document.body.addEventListener("change", (event) => {
+  const radio = event.target.closest && event.target.closest(CALLER_CHOICE);
+  const panel = radio && radio.closest("#live-check");
+  if (!panel) return;
+  panel.dataset.chosen = radio.value;
+  if (window.htmx) window.htmx.trigger(radio, "live-input");
+});
+document.body.addEventListener("htmx:afterSwap", (event) => {
+  const panel = event.target.id === "live-check" ? event.target : null;
+  if (!panel || panel.dataset.chosen === undefined) return;
+  const wanted = [...panel.querySelectorAll(CALLER_CHOICE)].find((r) => r.value === panel.dataset.chosen);
+  if (wanted && !wanted.checked) {
+    wanted.checked = true;
+    if (window.htmx) window.htmx.trigger(wanted, "live-input");
+  }
+});
