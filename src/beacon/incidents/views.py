@@ -100,8 +100,6 @@ def _render_detail(
         )
     # Whom each record is linked to, by the one-name rule (the name as given stays beside it).
     known = people_selectors.known_as(persons) if persons else {}
-    for ip in people:
-        ip.known_as = known.get(ip.record.person_id)  # type: ignore[attr-defined]
     open_incident = incident.status == Incident.Status.OPEN
     can_update = user.can("incidents.update")
     undecided = not incident.crime_reference and not incident.no_crime_reason
@@ -123,6 +121,7 @@ def _render_detail(
         {
             "incident": incident,
             "people": people,
+            "people_known": [(ip, known.get(ip.record.person_id)) for ip in people],
             "flags": [(FLAG_LABELS[f], incident.flag_reasons.get(f, "")) for f in incident.flags],
             "grade_because": incident.flag_reasons.get("_grade", ""),
             "answers": _answers(incident),
