@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "beacon.risk",
     "beacon.cases",
     "beacon.partnership",
+    "beacon.performance",  # KPIs and analysis: reads every domain above through their selectors
     "beacon.homes",  # each role's home: reads every domain above, so it comes after them
     "beacon.retention",
     "beacon.demo",

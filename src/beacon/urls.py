@@ -12,6 +12,7 @@ urlpatterns = [
     path("risk/", include("beacon.risk.urls")),
     path("cases/", include("beacon.cases.urls")),
     path("partnership/", include("beacon.partnership.urls")),
+    path("performance/", include("beacon.performance.urls")),
     path("retention/", include("beacon.retention.urls")),
     path("", include("beacon.core.urls")),
 ]

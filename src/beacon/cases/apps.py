@@ -30,3 +30,7 @@ class CasesConfig(AppConfig):
         from beacon.cases import retention
 
         retention.register()  # retention and disposal (beacon.retention)
+
+        from beacon.cases import measures
+
+        measures.register()  # what this domain counts for the KPIs (beacon.core.measures)

@@ -79,6 +79,15 @@ GROUPS: tuple[Group, ...] = (
         prefixes=("/partnership/",),
     ),
     Group(
+        "Performance",
+        (
+            _p("KPI dashboard", "performance:dashboard", "performance.view"),
+            _p("Hot spots", "performance:hotspots", "performance.analysis"),
+            _p("Patterns", "performance:patterns", "performance.analysis"),
+        ),
+        prefixes=("/performance/",),
+    ),
+    Group(
         "Plans",
         (
             _p("Dashboard", "inspections:dashboard", "plans.view"),

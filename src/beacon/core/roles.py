@@ -91,6 +91,15 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "partnership.case_review": frozenset({R.SUPERVISOR, R.ANALYST}),
     "partnership.configure": frozenset({R.ADMIN}),
     "partnership.shared": frozenset({R.PARTNER}),  # a partner sees only what was shared with its agency
+    # Performance: KPIs, targets, hot spots (aggregates); the records behind a figure are personal data
+    "performance.view": frozenset(
+        {R.OFFICER, R.SUPERVISOR, R.ANALYST, R.PERFORMANCE, R.CHIEF_OFFICER, R.ADMIN}
+    ),
+    "performance.records": frozenset({R.SUPERVISOR, R.ANALYST, R.PERFORMANCE, R.ADMIN}),
+    "performance.comment": frozenset({R.ANALYST, R.PERFORMANCE, R.CHIEF_OFFICER}),
+    "performance.manage": frozenset({R.PERFORMANCE, R.ADMIN}),  # definitions and targets
+    "performance.analysis": frozenset({R.OFFICER, R.SUPERVISOR, R.ANALYST, R.PERFORMANCE, R.ADMIN}),
+    "performance.evidence": frozenset({R.PERFORMANCE, R.ADMIN}),  # link KPIs to inspection findings
     # Retention and disposal (MoPI): the records manager's review queue
     "retention.review": frozenset({R.ADMIN}),
     # Administration

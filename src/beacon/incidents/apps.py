@@ -10,3 +10,7 @@ class IncidentsConfig(AppConfig):
         from beacon.incidents import retention
 
         retention.register()  # retention and disposal (beacon.retention)
+
+        from beacon.incidents import measures
+
+        measures.register()  # what this domain counts for the KPIs (beacon.core.measures)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from beacon.core import audit
@@ -374,3 +376,41 @@ def supervision_list(user: User, *, supervised: bool | None = None) -> QuerySet[
     elif supervised is False:
         qs = qs.filter(last_supervised_at__isnull=True)
     return qs
+
+
+OCCURRED = "occurred"  # the annotation `located_asb` adds: when it occurred, else when it was received
+
+
+def located_asb(
+    start: dt.date,
+    end: dt.date,
+    *,
+    area_id: int | None = None,
+    neighbourhood_id: int | None = None,
+    categories: Sequence[str] = (),
+    types: Sequence[str] = (),
+) -> QuerySet[Incident]:
+    """ASB incidents with a location that occurred on days start..end (Europe/London, inclusive),
+    for hot-spot and pattern analysis (the time received where no time of occurrence was given)."""
+    qs = (
+        Incident.objects.filter(is_asb=True, lat__isnull=False, lon__isnull=False)
+        .annotate(occurred=Coalesce("occurred_at", "received_at"))
+        .filter(
+            occurred__gte=_london_midnight(start), occurred__lt=_london_midnight(end + dt.timedelta(days=1))
+        )
+    )
+    if neighbourhood_id is not None:
+        qs = qs.filter(neighbourhood_id=neighbourhood_id)
+    elif area_id is not None:
+        qs = qs.filter(area_id=area_id)
+    if categories:
+        qs = qs.filter(asb_category__code__in=categories)
+    if types:
+        qs = qs.filter(type_heading__code__in=types)
+    return qs
+
+
+def people_of(incidents: QuerySet[Incident]) -> QuerySet[IncidentPerson]:
+    """The people recorded on these incidents, with their role (for patterns: how many victims and
+    subjects, how many appear more than once). Aggregates only: no personal details are read."""
+    return IncidentPerson.objects.filter(incident__in=incidents.values("pk"))

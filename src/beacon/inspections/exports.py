@@ -26,6 +26,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from beacon.core.evidence import evidence_for
 from beacon.core.formatting import display_date
 from beacon.inspections import selectors
 from beacon.inspections.models import DATE_NOT_GIVEN, Allocation, Finding, Inspection, Status
@@ -88,6 +89,15 @@ class PlanRow:
     supporting: bool = False
     update_date_given: bool = True  # False: the plan gave no date of update (update_date is its as-at)
     overdue_days: int | None = None  # past its due date and not closed (lead items only)
+    evidence: tuple[str, ...] = ()  # live figures for the finding (beacon.core.evidence), if any
+
+    @property
+    def update_with_evidence(self) -> str:
+        """The latest update, then the finding's live evidence on lines of its own."""
+        if not self.evidence:
+            return self.latest_update
+        lines = "\n".join(f"Live evidence: {e}" for e in self.evidence)
+        return f"{self.latest_update}\n\n{lines}" if self.latest_update else lines
 
     @property
     def ref_label(self) -> str:
@@ -171,6 +181,12 @@ def appendix_data(inspection: Inspection, as_of: date) -> AppendixData:
     by_portfolio: dict[int, list[selectors.PlanItem]] = {}
     for item in selectors.plan_items(allocations, as_of):
         by_portfolio.setdefault(item.allocation.portfolio_id, []).append(item)
+    evidence = {
+        fid: tuple(line.text for line in lines)
+        for fid, lines in evidence_for(
+            [i.finding.pk for items in by_portfolio.values() for i in items], as_of
+        ).items()
+    }
 
     sections = []
     for items in by_portfolio.values():
@@ -188,8 +204,8 @@ def appendix_data(inspection: Inspection, as_of: date) -> AppendixData:
                 holder=_person(portfolio.holder, portfolio.holder_user),
                 plan_owner=_person(portfolio.plan_owner, portfolio.plan_owner_user),
                 summary=selectors.summary_table_rows(entry, show_causes=show_causes),
-                rows=[_row(i, supporting=False) for i in lead]
-                + [_row(i, supporting=True) for i in supporting],
+                rows=[_row(i, supporting=False, evidence=evidence) for i in lead]
+                + [_row(i, supporting=True, evidence=evidence) for i in supporting],
             )
         )
     return AppendixData(
@@ -200,7 +216,7 @@ def appendix_data(inspection: Inspection, as_of: date) -> AppendixData:
     )
 
 
-def _row(item: selectors.PlanItem, *, supporting: bool) -> PlanRow:
+def _row(item: selectors.PlanItem, *, supporting: bool, evidence: dict[int, tuple[str, ...]]) -> PlanRow:
     a, latest = item.allocation, item.latest
     return PlanRow(
         ref=_clean(item.finding.ref),
@@ -213,6 +229,7 @@ def _row(item: selectors.PlanItem, *, supporting: bool) -> PlanRow:
         supporting=supporting,
         update_date_given=latest.date_given if latest else True,
         overdue_days=item.overdue_days,
+        evidence=() if supporting else evidence.get(item.finding.pk, ()),
     )
 
 
@@ -306,7 +323,7 @@ def render_docx(data: AppendixData) -> bytes:
         plan = _docx_table(doc, PLAN_HEADINGS, _DOCX_PLAN_WIDTHS)
         for row in sec.rows:
             values = [row.ref_label, row.finding, row.due_text, row.action_owner]
-            values += [row.latest_update, row.update_date_text, row.rag_text]
+            values += [row.update_with_evidence, row.update_date_text, row.rag_text]
             cells = _docx_row(plan, values, _DOCX_PLAN_WIDTHS)
             if row.rag_colours:
                 _shade(cells[-1], *row.rag_colours)
@@ -435,7 +452,7 @@ def render_xlsx(data: AppendixData) -> bytes:
         _xlsx_heading(ws, 5, PLAN_HEADINGS, [None] * len(PLAN_HEADINGS))
         for r, row in enumerate(sec.rows, start=6):
             values: list[object] = [row.ref_label, row.finding, row.due_date, row.action_owner]
-            values += [row.latest_update, row.update_date_cell, row.rag_text]
+            values += [row.update_with_evidence, row.update_date_cell, row.rag_text]
             for c, value in enumerate(values, start=1):
                 cell = _put(ws, r, c, value)
                 cell.alignment = _WRAP if c in (2, 5) else _TOP

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from beacon.core import audit
 from beacon.core.errors import EditConflict, PermissionRefused, ValidationFailed
+from beacon.core.evidence import evidence_for, overall
+from beacon.core.panels import panels_for
 from beacon.core.permissions import AuthedRequest, capability_required, refuse
 from beacon.core.widgets import typed_date
 from beacon.inspections import selectors, services
@@ -104,8 +106,22 @@ def portfolio_plan(request: AuthedRequest, pk: int) -> HttpResponse:
             "summaries": summaries,
             "show_inspection": inspection is None,
             "as_of": as_of,
+            **_evidence_context(items, as_of),
         },
     )
+
+
+def _evidence_context(items: list[selectors.PlanItem], as_of: dt.date) -> dict[str, object]:
+    """Which findings have live evidence moving the right way, the wrong way, or none."""
+    findings = list({i.finding.pk: i.finding for i in items}.values())
+    lines = evidence_for([f.pk for f in findings], as_of)
+    rows = [
+        {"finding": f, "lines": lines.get(f.pk, []), "movement": overall(lines.get(f.pk, []))}
+        for f in findings
+    ]
+    kinds = ("right", "wrong", "no-change", "unknown", "none")
+    counts = {k.replace("-", "_"): sum(1 for r in rows if r["movement"] == k) for k in kinds}
+    return {"evidence_rows": rows, "evidence_counts": counts}
 
 
 def _finding_context(request: AuthedRequest, finding: Finding, as_of: dt.date) -> dict[str, object]:
@@ -117,7 +133,10 @@ def _finding_context(request: AuthedRequest, finding: Finding, as_of: dt.date) -
         item.can_update = item.allocation.ended_on is None and selectors.can_add_update(
             request.user, item.allocation
         )
+    panels, panel_context = panels_for("finding", request.user, finding)
     return {
+        **panel_context,
+        "finding_panels": panels,
         "finding": finding,
         "items": items,
         "timeline": selectors.finding_timeline(finding),

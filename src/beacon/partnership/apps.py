@@ -26,3 +26,7 @@ class PartnershipConfig(AppConfig):
         from beacon.partnership import retention
 
         retention.register()  # retention and disposal (beacon.retention)
+
+        from beacon.partnership import measures
+
+        measures.register()  # what this domain counts for the KPIs (beacon.core.measures)

@@ -17,3 +17,7 @@ class RiskConfig(AppConfig):
         from beacon.risk import retention
 
         retention.register()  # retention and disposal (beacon.retention)
+
+        from beacon.risk import measures
+
+        measures.register()  # what this domain counts for the KPIs (beacon.core.measures)

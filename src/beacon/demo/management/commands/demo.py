@@ -48,6 +48,7 @@ class Command(BaseCommand):
         from beacon.demo.data import DEMO_PASSWORD, FORCE, USERS, load
         from beacon.demo.history import load_demo_history
         from beacon.demo.intake import load_demo_intake
+        from beacon.demo.performance import load_demo_performance
 
         call_command("migrate", interactive=False, verbosity=0)
         with _matching_library_quiet():
@@ -71,6 +72,11 @@ class Command(BaseCommand):
                     f"Demo cases loaded ({casework['cases']}): a High case, a Medium case that is Red on the "
                     "sergeant's list, a closed case to reopen and an action group meeting."
                 )
+            figures = load_demo_performance()
+            self.stdout.write(
+                f"KPI values computed ({figures['kpis']} KPIs, {figures['values']:,} values); "
+                "try the KPI dashboard and the hot-spot map."
+            )
         url = f"http://{addr}/"
         self.stdout.write(f"\nBeacon is at {url}  (database: {settings.DATABASES['default']['NAME']})\n")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
