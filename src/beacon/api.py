@@ -17,7 +17,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from beacon.cases.api import router as cases_router
 from beacon.core.api_auth import SessionAuth, TokenAuth
-from beacon.core.api_input import document_edge, refuse_unsafe_values
+from beacon.core.api_input import document_edge, pattern_message, refuse_unsafe_values
 from beacon.core.errors import EditConflict, PermissionRefused, ValidationFailed
 from beacon.core.permissions import note_refusal
 from beacon.incidents.api import router as incidents_router
@@ -61,7 +61,7 @@ def _field_from_loc(loc: list[Any]) -> str:
 @api.exception_handler(NinjaValidationError)
 def on_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = [
-        {"field": _field_from_loc(list(e.get("loc", []))), "message": e.get("msg", "")} for e in exc.errors
+        {"field": _field_from_loc(list(e.get("loc", []))), "message": pattern_message(e)} for e in exc.errors
     ]
     return api.create_response(request, {"errors": errors}, status=422)
 

@@ -45,6 +45,21 @@ _UNSAFE = re.compile("[\x00\ud800-\udfff]")
 # escape such as "\\ud800" can).
 SAFE_TEXT_PATTERN = "^[^\\u0000]*$"
 DATE_PATTERN = "^(19|20|21)[0-9]{2}-"  # a year from 1900 to 2199
+MONTH_PATTERN = "^(19|20|21)[0-9]{2}-(0[1-9]|1[0-2])$"  # a month as YYYY-MM, years 1900 to 2199
+
+# What a value that does not match a pattern is told (instead of the pattern itself).
+PATTERN_MESSAGES: dict[str, str] = {
+    MONTH_PATTERN: "Not a month: use YYYY-MM, with a month from 01 to 12 and a year from 1900 to 2199.",
+}
+
+
+def pattern_message(error: dict[str, Any]) -> str:
+    """The message for one of pydantic's validation errors: a plain one where a pattern has one."""
+    if error.get("type") == "string_pattern_mismatch":
+        pattern = (error.get("ctx") or {}).get("pattern")
+        if pattern in PATTERN_MESSAGES:
+            return PATTERN_MESSAGES[pattern]
+    return str(error.get("msg", ""))
 
 
 # A point on the Earth (WGS84 degrees): anything else is refused with 422 naming the field.

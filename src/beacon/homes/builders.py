@@ -249,6 +249,24 @@ def analyst(user: User, today: dt.date) -> dict[str, Any]:
         )
     candidates = [
         (
+            "performance.analysis",
+            "Hot spots",
+            "performance:hotspots",
+            "Gi* hot and cold spots of ASB on the map",
+        ),
+        (
+            "performance.analysis",
+            "Patterns",
+            "performance:patterns",
+            "repeat locations, near repeats and when ASB happens",
+        ),
+        (
+            "performance.view",
+            "KPI dashboard",
+            "performance:dashboard",
+            "figures against last year and targets",
+        ),
+        (
             "incidents.view",
             "Search incidents",
             "incidents:list",
@@ -293,6 +311,7 @@ def performance(user: User, today: dt.date) -> dict[str, Any]:
     )
     manage = Section("Managing plans", testid="manage")
     candidates = [
+        ("performance.view", "KPI dashboard", "performance:dashboard", "figures, targets, RAG and packs"),
         ("plans.view", "Improvement plans", "inspections:list", "inspections, portfolio plans and boards"),
         ("plans.manage", "Import a plan", "inspections:import", "CSV or XLSX"),
         ("plans.manage", "Draft an inspection from its report", "inspections:extract", "text or PDF"),

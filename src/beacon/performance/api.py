@@ -10,35 +10,41 @@ the `require` wrapper, whose module globals would not resolve string annotations
 """
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja import Status as WithStatus
 from ninja.errors import HttpError
+from ninja.params.functions import Query
 
 from beacon.core import audit, measures
 from beacon.core.api_auth import api_user, require
+from beacon.core.api_input import MONTH_PATTERN
 from beacon.core.errors import Problem, ValidationFailed
 from beacon.core.models import User
 from beacon.inspections.models import Finding
 from beacon.performance import analysis, evidence, places, selectors, services
-from beacon.performance import statistics as stats
 from beacon.performance.models import Kpi, KpiVersion, Target
 
 router = Router(tags=["Performance"])
+MONTH = MONTH_PATTERN
+CODE = r"^[a-z0-9][a-z0-9-]{1,59}$"
+Unit = Literal["count", "percentage", "per_1000_incidents", "per_1000_residents"]
+Direction = Literal["higher", "lower", "neither"]
+Period = Literal["month", "rolling_12", "fytd"]
 RECORDS_REASON = "performance API: the records behind a figure"
 LIST_MAX = 500
 
 
 class KpiIn(Schema):
-    code: str
-    name: str
-    description: str
-    owner: str
-    unit: str
-    measure: str
-    direction: str
+    code: str = Field(pattern=CODE)
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field(min_length=1)
+    owner: str = Field(min_length=1, max_length=200)
+    unit: Unit
+    measure: str = Field(max_length=80)
+    direction: Direction
     filters: dict[str, Any] = {}
     note: str = ""
 
@@ -95,10 +101,10 @@ class SeriesOut(Schema):
 
 class TargetIn(Schema):
     place: str = "force"
-    period: str
+    period: Period
     value: float
-    from_month: str
-    to_month: str | None = None
+    from_month: str = Field(pattern=MONTH)
+    to_month: str | None = Field(None, pattern=MONTH)
     green_pct: float = 100.0
     red_pct: float = 95.0
     is_milestone: bool = False
@@ -119,7 +125,7 @@ class TargetOut(Schema):
     note: str
 
 
-class RecordOut(Schema):
+class FigureRecordOut(Schema):
     reference: str
     when: dt.datetime | dt.date | None
     place: str
@@ -133,7 +139,7 @@ class RecordsOut(Schema):
     place: str
     part: str
     count: int
-    records: list[RecordOut]
+    records: list[FigureRecordOut]
 
 
 class CellOut(Schema):
@@ -152,7 +158,7 @@ class HotspotsOut(Schema):
 
 class EvidenceIn(Schema):
     kpi: str
-    baseline_month: str
+    baseline_month: str = Field(pattern=MONTH)
     place: str = "force"
     note: str = ""
 
@@ -166,11 +172,7 @@ class EvidenceOut(Schema):
 
 
 def _month(text: str, field: str) -> dt.date:
-    try:
-        y, m = stats.parse_month(text)
-    except ValueError as exc:
-        raise ValidationFailed([Problem(str(exc), field)]) from None
-    return dt.date(y, m, 1)
+    return selectors.parse_month(text, field)
 
 
 def _place(user: User, code: str) -> places.Place:
@@ -261,7 +263,11 @@ def kpis_save(request: HttpRequest, payload: KpiIn) -> WithStatus[dict[str, Any]
 @router.get("kpis/{code}/values", response=SeriesOut, summary="A KPI's monthly values with comparisons")
 @require("performance.view")
 def kpi_values(
-    request: HttpRequest, code: str, from_month: str, to_month: str, place: str = "force"
+    request: HttpRequest,
+    code: str,
+    from_month: str = Query(..., pattern=MONTH),
+    to_month: str = Query(..., pattern=MONTH),
+    place: str = "force",
 ) -> dict[str, Any]:
     """Months as YYYY-MM. Each month has its value, rolling 12 months, the same month last year, the
     change and the exact conditional test of the two counts (two-proportion test for percentages)."""
@@ -277,20 +283,7 @@ def kpi_values(
         "version": version.version,
         "unit": version.unit,
         "place": where.code,
-        "series": [
-            {
-                "month": selectors.month_label(f.month),
-                "value": f.value,
-                "numerator": f.numerator,
-                "denominator": f.denominator,
-                "rolling_12": f.rolling_12,
-                "previous_year": f.previous_year,
-                "change": f.change,
-                "p_value": f.p_value,
-                "significant": f.significant,
-            }
-            for f in figures
-        ],
+        "series": [selectors.figure_json(f) for f in figures],
     }
 
 
@@ -299,11 +292,11 @@ def kpi_values(
 def kpi_records(
     request: HttpRequest,
     code: str,
-    month: str,
+    month: str = Query(..., pattern=MONTH),
     place: str = "force",
-    part: str = "numerator",
-    limit: int = 100,
-    offset: int = 0,
+    part: Literal["numerator", "denominator"] = "numerator",
+    limit: int = Query(100, ge=1, le=LIST_MAX),
+    offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
     """`part`: "numerator" (the records counted) or "denominator" (all records of a proportion).
     Each record returned is written to the access log."""
@@ -382,9 +375,9 @@ def hotspots(
     from_date: dt.date,
     to_date: dt.date,
     place: str = "force",
-    resolution: int = 9,
-    permutations: int = 999,
-    seed: int | None = None,
+    resolution: int = Query(9, ge=5, le=12),
+    permutations: int = Query(999, ge=99, le=9999),
+    seed: int | None = Query(None, ge=0, le=2**32 - 1),
     fdr: bool = False,
 ) -> dict[str, Any]:
     """Located ASB incidents that occurred from `from_date` to `to_date` (inclusive)."""
@@ -392,7 +385,9 @@ def hotspots(
     if seed is not None and not 0 <= seed < 2**32:
         raise ValidationFailed([Problem("The seed is a whole number from 0 to 4,294,967,295.", "seed")])
     result = analysis.hotspots(
-        analysis.Window(from_date, to_date, where),
+        analysis.Window(
+            selectors.check_day(from_date, "from_date"), selectors.check_day(to_date, "to_date"), where
+        ),
         resolution=resolution,
         permutations=permutations,
         seed=seed,

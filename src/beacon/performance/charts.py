@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from typing import TypeGuard
 from xml.sax.saxutils import escape, quoteattr
 
+from beacon.core.formatting import MONTH_NAMES
+
 __all__ = [
     "ChartPoint",
     "bar_chart",
@@ -71,20 +73,6 @@ _MIN_WIDTH = 160
 _MIN_HEIGHT = 120
 _MIN_PLOT_HEIGHT = 60
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-\d{1,2})?\s*$")
 
 
@@ -109,7 +97,7 @@ def format_month(label: str, *, long: bool = False) -> str:
     year, month = int(match.group(1)), int(match.group(2))
     if not 1 <= month <= 12:
         return label
-    name = _MONTHS[month - 1]
+    name = MONTH_NAMES[month - 1]
     return f"{name if long else name[:3]} {year}"
 
 
@@ -538,6 +526,64 @@ def _unit_heading(unit_label: str, width: float) -> tuple[list[str], float]:
     return out, 12 + 18 * max(len(lines), 1)
 
 
+def _left_margin(tick_labels: Sequence[str]) -> float:
+    return max(40.0, max(_text_width(text) for text in tick_labels) + 16)
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """Where a chart's plot sits: its margins, size and the mapping of values and bands to pixels."""
+
+    heading: list[str]
+    top: float
+    left: float
+    plot_width: float
+    plot_height: float
+    total_height: float
+    scale: _Scale
+    band: float
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.plot_height
+
+    @property
+    def right(self) -> float:
+        return self.left + self.plot_width
+
+    def y_of(self, value: float) -> float:
+        return self.top + self.plot_height * (self.scale.high - value) / (self.scale.high - self.scale.low)
+
+    def x_of(self, index: int) -> float:
+        return self.left + self.band * (index + 0.5)
+
+
+def _frame(
+    width: int,
+    height: int,
+    unit_label: str,
+    *,
+    left: float,
+    right: float,
+    bottom: float,
+    scale: _Scale,
+    count: int,
+) -> _Frame:
+    heading, top = _unit_heading(unit_label, width)
+    plot_width = max(width - left - right, 20.0)
+    plot_height = max(height - top - bottom, _MIN_PLOT_HEIGHT)
+    return _Frame(
+        heading=list(heading),
+        top=top,
+        left=left,
+        plot_width=plot_width,
+        plot_height=plot_height,
+        total_height=top + plot_height + bottom,
+        scale=scale,
+        band=plot_width / max(count, 1),
+    )
+
+
 def line_chart(
     points: Sequence[ChartPoint],
     *,
@@ -587,25 +633,21 @@ def line_chart(
     if any(point.special and _is_number(point.value) for point in points):
         legend_items.append(_LegendItem("special", LEGEND_SPECIAL))
 
-    heading, top = _unit_heading(unit_label, width)
-    left = max(40.0, max(_text_width(text) for text in tick_labels) + 16)
-    right = 16 + (_text_width(TARGET_LABEL) + 8 if target is not None else 0)
-    plot_width = max(width - left - right, 20.0)
+    left = _left_margin(tick_labels)
     rows = _legend_rows(legend_items, width - left - 8)
-    bottom = 34 + 10 + len(rows) * _LEGEND_ROW
-    plot_height = max(height - top - bottom, _MIN_PLOT_HEIGHT)
-    total_height = top + plot_height + bottom
-    plot_bottom = top + plot_height
-    plot_right = left + plot_width
-
-    def y_of(value: float) -> float:
-        return top + plot_height * (scale.high - value) / (scale.high - scale.low)
-
-    count = len(points)
-    band = plot_width / max(count, 1)
-
-    def x_of(index: int) -> float:
-        return left + band * (index + 0.5)
+    frame = _frame(
+        width,
+        height,
+        unit_label,
+        left=left,
+        right=16 + (_text_width(TARGET_LABEL) + 8 if target is not None else 0),
+        bottom=34 + 10 + len(rows) * _LEGEND_ROW,
+        scale=scale,
+        count=len(points),
+    )
+    heading, top, plot_width, plot_height = frame.heading, frame.top, frame.plot_width, frame.plot_height
+    total_height, plot_bottom, plot_right, band = frame.total_height, frame.bottom, frame.right, frame.band
+    y_of, x_of = frame.y_of, frame.x_of
 
     body: list[str] = list(heading)
 
@@ -760,21 +802,13 @@ def bar_chart(
     scale = _scale(values)
     tick_labels = [_tick_text(tick, scale.decimals, unit_label) for tick in scale.ticks]
 
-    heading, top = _unit_heading(unit_label, width)
-    left = max(40.0, max(_text_width(text) for text in tick_labels) + 16)
-    right = 16.0
-    plot_width = max(width - left - right, 20.0)
-    bottom = 34.0
-    plot_height = max(height - top - bottom, _MIN_PLOT_HEIGHT)
-    total_height = top + plot_height + bottom
-    plot_bottom = top + plot_height
-    plot_right = left + plot_width
-
-    def y_of(value: float) -> float:
-        return top + plot_height * (scale.high - value) / (scale.high - scale.low)
-
-    count = len(values)
-    band = plot_width / max(count, 1)
+    left = _left_margin(tick_labels)
+    frame = _frame(
+        width, height, unit_label, left=left, right=16.0, bottom=34.0, scale=scale, count=len(values)
+    )
+    heading, top, plot_width, plot_height = frame.heading, frame.top, frame.plot_width, frame.plot_height
+    total_height, plot_bottom, plot_right, band = frame.total_height, frame.bottom, frame.right, frame.band
+    y_of = frame.y_of
     bar_width = max(band * 0.7, 1.0)
 
     body: list[str] = list(heading)

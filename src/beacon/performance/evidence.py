@@ -51,11 +51,11 @@ def _movement(direction: str, cmp: Comparison | None) -> Movement:
 def evaluate(link: FindingEvidence, as_of: dt.date, latest_by_kpi: dict[int, dt.date]) -> Evidence:
     version = selectors.latest_version(link.kpi)
     place = places.from_key(link.place_key)
-    as_of_month = as_of.replace(day=1)
+    ended = selectors.last_complete_month(as_of)
     latest = latest_by_kpi.get(link.kpi_id)
-    if latest is not None and latest > as_of_month:
+    if latest is not None and latest > ended:
         latest = (
-            KpiValue.objects.filter(kpi_id=link.kpi_id, month__lte=as_of_month)
+            KpiValue.objects.filter(kpi_id=link.kpi_id, month__lte=ended)
             .order_by("-month")
             .values_list("month", flat=True)
             .first()

@@ -27,6 +27,26 @@ def add_months(month: dt.date, n: int) -> dt.date:
     return dt.date(i // 12, i % 12 + 1, 1)
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2199  # months and days outside these years are refused (as at the API edge)
+
+
+def parse_month(text: str | None, field: str) -> dt.date:
+    """A month given as YYYY-MM, as the first day of it; a clear error naming `field` otherwise."""
+    try:
+        y, m = stats.parse_month(text or "")
+    except ValueError as exc:
+        raise ValidationFailed([Problem(str(exc), field)]) from None
+    if not FIRST_YEAR <= y <= LAST_YEAR:
+        raise ValidationFailed([Problem(f"Give a month from {FIRST_YEAR} to {LAST_YEAR}.", field)])
+    return dt.date(y, m, 1)
+
+
+def check_day(day: dt.date, field: str) -> dt.date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValidationFailed([Problem(f"Give a date from {FIRST_YEAR} to {LAST_YEAR}.", field)])
+    return day
+
+
 def month_label(month: dt.date) -> str:
     return f"{month.year:04d}-{month.month:02d}"
 
@@ -83,6 +103,21 @@ class MonthFigure:
     change: float | None
     p_value: float | None
     significant: bool | None
+
+
+def figure_json(f: MonthFigure) -> dict[str, object]:
+    """One month as the `beacon performance kpi` command and the API give it (a stable contract)."""
+    return {
+        "month": month_label(f.month),
+        "value": f.value,
+        "numerator": f.numerator,
+        "denominator": f.denominator,
+        "rolling_12": f.rolling_12,
+        "previous_year": f.previous_year,
+        "change": f.change,
+        "p_value": f.p_value,
+        "significant": f.significant,
+    }
 
 
 class Values:
@@ -170,6 +205,20 @@ def latest_month(kpi_ids: Sequence[int] | None = None) -> dt.date | None:
         qs = qs.filter(kpi_id__in=kpi_ids)
     found = qs.order_by("-month").values_list("month", flat=True).first()
     return found
+
+
+def last_complete_month(today: dt.date) -> dt.date:
+    """The latest month that has ended by `today` (its last day counts as ended)."""
+    tomorrow = today + dt.timedelta(days=1)
+    return add_months(tomorrow.replace(day=1), -1)
+
+
+def reporting_month(today: dt.date, kpi_ids: Sequence[int] | None = None) -> dt.date | None:
+    """The month pages and papers report by default: the latest computed month that has ended."""
+    latest = latest_month(kpi_ids)
+    if latest is None:
+        return None
+    return min(latest, last_complete_month(today))
 
 
 def fytd_months(month: dt.date) -> list[dt.date]:

@@ -28,15 +28,13 @@ PAGE_SIZE = 50
 
 
 def month_param(text: str | None) -> dt.date | None:
-    from beacon.performance import statistics as stats
-
+    """A month from the query string, or None if it is missing or not a month we can report."""
     if not text:
         return None
     try:
-        y, m = stats.parse_month(text)
-    except ValueError:
+        return selectors.parse_month(text, "month")
+    except ValidationFailed:
         return None
-    return dt.date(y, m, 1)
 
 
 def _place_for(request: AuthedRequest) -> Place | None:
@@ -72,8 +70,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     place = _place_for(request)
     if place is None:
         return refuse(request, "You may see the figures of your own areas only.")
-    latest = selectors.latest_month()
-    month = month_param(request.GET.get("month")) or latest
+    month = month_param(request.GET.get("month")) or selectors.reporting_month(dt.date.today())
     ctx: dict[str, Any] = {
         "place": place,
         "choices": places.visible_places(request.user),
@@ -127,7 +124,7 @@ def pack(request: AuthedRequest) -> HttpResponse:
     place = _place_for(request)
     if place is None:
         return refuse(request, "You may see the figures of your own areas only.")
-    month = month_param(request.GET.get("month")) or selectors.latest_month()
+    month = month_param(request.GET.get("month")) or selectors.reporting_month(dt.date.today())
     fmt = request.GET.get("format", "pdf")
     if month is None or fmt not in packs.FORMATS:
         return render(
@@ -155,7 +152,7 @@ def kpi_detail(request: AuthedRequest, code: str) -> HttpResponse:
     if place is None:
         return refuse(request, "You may see the figures of your own areas only.")
     version = selectors.latest_version(kpi)
-    month = month_param(request.GET.get("month")) or selectors.latest_month([kpi.pk])
+    month = month_param(request.GET.get("month")) or selectors.reporting_month(dt.date.today(), [kpi.pk])
     problems = []
     if request.method == "POST":
         if not request.user.can("performance.comment"):
@@ -224,9 +221,13 @@ def kpi_records(request: AuthedRequest, code: str) -> HttpResponse:
     part: Literal["numerator", "denominator"] = (
         "denominator" if request.GET.get("part") == "denominator" else "numerator"
     )
+    try:
+        filters = measure.check_filters(version.filters)
+    except ValidationFailed as exc:
+        return render(request, "400.html", {"reason": str(exc)}, status=400)
     qs = measures.records(
         measure,
-        measure.check_filters(version.filters),
+        filters,
         start,
         selectors.add_months(month, 1),
         area_id=place.area_id if place.level == "area" else None,

@@ -16,7 +16,7 @@ from beacon.core import audit
 from beacon.core.errors import Problem, ValidationFailed
 from beacon.core.permissions import AuthedRequest, capability_required, refuse
 from beacon.incidents.models import AsbCategory, TypeHeading
-from beacon.performance import analysis, charts, places
+from beacon.performance import analysis, charts, places, selectors
 from beacon.performance.places import Place
 
 CELL_REASON = "performance: the incidents in a hot-spot cell"
@@ -46,10 +46,12 @@ def _day(text: str | None, default: dt.date, field: str, problems: list[Problem]
     if not text:
         return default
     try:
-        return dt.date.fromisoformat(text)
+        return selectors.check_day(dt.date.fromisoformat(text), field)
     except ValueError:
         problems.append(Problem(f"{text!r} is not a date: use YYYY-MM-DD, e.g. 2025-03-31.", field))
-        return default
+    except ValidationFailed as exc:
+        problems.extend(exc.problems)
+    return default
 
 
 def _choices(model: type[AsbCategory] | type[TypeHeading]) -> list[tuple[str, str]]:

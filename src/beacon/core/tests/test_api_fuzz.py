@@ -42,6 +42,7 @@ REFERENCE_MIGRATIONS = [
     ("cases", "0003_default_policy"),
     ("partnership", "0002_reference_data"),
     ("retention", "0002_example_rules"),
+    ("performance", "0002_starter_kpis"),
 ]
 
 EXAMPLES = int(os.environ.get("BEACON_FUZZ_EXAMPLES", "8"))
@@ -63,6 +64,12 @@ BUSINESS_RULES: list[str] = [
     "POST /api/v1/risk/assessments",  # a person linked to the incident; answers the instrument asks
     "GET /api/v1/retention/due",  # a record type a domain registered
     "POST /api/v1/retention/decisions",  # records that are due for review, in the user's areas
+    "POST /api/v1/performance/kpis",  # a registered measure, its filters, a unit of its kind; text given
+    "POST /api/v1/performance/kpis/{code}/targets",  # a known place; Green no worse than Red
+    "POST /api/v1/performance/findings/{finding_id}/evidence",  # a known KPI and place, not linked yet
+    "GET /api/v1/performance/kpis/{code}/values",  # a known place; the last month not before the first
+    "GET /api/v1/performance/kpis/{code}/records",  # a known place
+    "GET /api/v1/performance/hotspots",  # a known place; the end not before the start, at most 3 years
 ]
 
 

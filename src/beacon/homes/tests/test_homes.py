@@ -428,13 +428,13 @@ BEFORE = [
 
 GROUPS_BY_ROLE: dict[str, list[str]] = {
     Role.CALL_HANDLER: ["Contact", "Neighbourhood"],
-    Role.OFFICER: ["Contact", "Neighbourhood", "Cases", "Partnership", "Plans"],
-    Role.SUPERVISOR: ["Contact", "Neighbourhood", "Cases", "Partnership", "Plans"],
-    Role.ANALYST: ["Contact", "Neighbourhood", "Cases", "Partnership", "Plans"],
-    Role.PERFORMANCE: ["Contact", "Neighbourhood", "Plans"],
-    Role.CHIEF_OFFICER: ["Neighbourhood", "Plans"],
+    Role.OFFICER: ["Contact", "Neighbourhood", "Cases", "Partnership", "Performance", "Plans"],
+    Role.SUPERVISOR: ["Contact", "Neighbourhood", "Cases", "Partnership", "Performance", "Plans"],
+    Role.ANALYST: ["Contact", "Neighbourhood", "Cases", "Partnership", "Performance", "Plans"],
+    Role.PERFORMANCE: ["Contact", "Neighbourhood", "Performance", "Plans"],
+    Role.CHIEF_OFFICER: ["Neighbourhood", "Performance", "Plans"],
     Role.PARTNER: ["Partnership"],
-    Role.ADMIN: ["Contact", "Neighbourhood", "Cases", "Plans", "Administration"],
+    Role.ADMIN: ["Contact", "Neighbourhood", "Cases", "Performance", "Plans", "Administration"],
 }
 
 

@@ -17,20 +17,19 @@ from beacon.core.management.base import DomainCommand
 
 
 def _month(text: str, field: str) -> dt.date:
-    from beacon.performance import statistics as stats
+    from beacon.performance.selectors import parse_month
 
-    try:
-        y, m = stats.parse_month(text)
-    except ValueError as exc:
-        raise ValidationFailed([Problem(str(exc), field)]) from None
-    return dt.date(y, m, 1)
+    return parse_month(text, field)
 
 
 def _day(text: str, field: str) -> dt.date:
+    from beacon.performance.selectors import check_day
+
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise ValidationFailed([Problem(f"{text!r} is not a date: use YYYY-MM-DD.", field)]) from None
+    return check_day(day, field)
 
 
 class Command(DomainCommand):
@@ -124,20 +123,7 @@ class Command(DomainCommand):
         version = selectors.latest_version(found)
         place = places.from_code(area)
         figures = selectors.series(version, place, first, last)
-        series = [
-            {
-                "month": selectors.month_label(f.month),
-                "value": f.value,
-                "numerator": f.numerator,
-                "denominator": f.denominator,
-                "rolling_12": f.rolling_12,
-                "previous_year": f.previous_year,
-                "change": f.change,
-                "p_value": f.p_value,
-                "significant": f.significant,
-            }
-            for f in figures
-        ]
+        series = [selectors.figure_json(f) for f in figures]
         if json:
             self.emit_json(
                 {"kpi": found.code, "version": version.version, "unit": version.unit, "series": series}
