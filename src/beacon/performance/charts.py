@@ -19,15 +19,25 @@ Accessibility (WCAG 2.2 AA):
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeGuard
-from xml.sax.saxutils import escape, quoteattr
 
 from beacon.core.formatting import MONTH_NAMES
+from beacon.performance.colours import contrast_ratio as contrast_ratio
+from beacon.performance.colours import heat_table_colour as heat_table_colour
+from beacon.performance.colours import relative_luminance as relative_luminance
+from beacon.performance.svg import FONT_SIZE, TEXT_COLOUR
+from beacon.performance.svg import circle_path as _circle_path
+from beacon.performance.svg import diamond_points as _diamond_points
+from beacon.performance.svg import line as _line
+from beacon.performance.svg import num as _num
+from beacon.performance.svg import polyline as _polyline
+from beacon.performance.svg import svg as _svg
+from beacon.performance.svg import tag as _tag
+from beacon.performance.svg import text as _text
 
 __all__ = [
     "ChartPoint",
@@ -41,12 +51,9 @@ __all__ = [
     "summary_line",
 ]
 
-FONT_FAMILY = "Arial, sans-serif"
-FONT_SIZE = 14
 
 # GOV.UK Frontend colours. Contrast against white: text 19.8:1, blue 5.2:1, red 4.5:1, dark grey 7.0:1,
 # green 5.9:1 – all above the 3:1 that graphical objects need (WCAG 1.4.11) and the 4.5:1 for text.
-TEXT_COLOUR = "#0b0c0c"
 SERIES_COLOUR = "#1d70b8"
 SPECIAL_COLOUR = "#d4351c"
 PREVIOUS_COLOUR = "#505a5f"
@@ -122,12 +129,6 @@ def _is_number(value: float | None) -> TypeGuard[float]:
     return value is not None and math.isfinite(value)
 
 
-def _num(value: float) -> str:
-    """A coordinate for an attribute: at most two decimal places."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in {"-0", ""} else text
-
-
 def _text_width(text: str, size: float = FONT_SIZE) -> float:
     # Arial averages a little over half an em per character; err on the wide side so labels never touch.
     return len(text) * size * 0.58
@@ -140,140 +141,6 @@ def _safe_id(chart_id: str, default: str) -> str:
     if not cleaned[0].isalpha():
         cleaned = f"chart-{cleaned}"
     return cleaned
-
-
-# --------------------------------------------------------------------------------------------------------
-# SVG building
-
-
-# Characters XML 1.0 does not allow at all, even escaped: a stray one would make the whole chart unreadable.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _clean(text: str) -> str:
-    return _NOT_XML.sub("", text)
-
-
-def _tag(
-    name: str,
-    attrs: Mapping[str, str | float],
-    text: str | None = None,
-    *,
-    children: Iterable[str] | None = None,
-) -> str:
-    """An element; ``text`` is escaped, ``children`` are elements already built."""
-    rendered = "".join(
-        f" {key}={quoteattr(_clean(value) if isinstance(value, str) else _num(value))}"
-        for key, value in attrs.items()
-    )
-    if children is not None:
-        return f"<{name}{rendered}>" + "".join(children) + f"</{name}>"
-    if text is None:
-        return f"<{name}{rendered}/>"
-    return f"<{name}{rendered}>{escape(_clean(text))}</{name}>"
-
-
-def _text(
-    x: float,
-    y: float,
-    text: str,
-    *,
-    anchor: str = "start",
-    colour: str = TEXT_COLOUR,
-    weight: str | None = None,
-) -> str:
-    attrs: dict[str, str | float] = {
-        "x": x,
-        "y": y,
-        "fill": colour,
-        "font-family": FONT_FAMILY,
-        "font-size": FONT_SIZE,
-        "text-anchor": anchor,
-    }
-    if weight:
-        attrs["font-weight"] = weight
-    return _tag("text", attrs, text)
-
-
-def _line(
-    x1: float, y1: float, x2: float, y2: float, colour: str, width: float, dash: str | None = None
-) -> str:
-    attrs: dict[str, str | float] = {
-        "x1": x1,
-        "y1": y1,
-        "x2": x2,
-        "y2": y2,
-        "stroke": colour,
-        "stroke-width": width,
-    }
-    if dash:
-        attrs["stroke-dasharray"] = dash
-    return _tag("line", attrs)
-
-
-def _polyline(
-    coords: Sequence[tuple[float, float]], colour: str, width: float, dash: str | None = None
-) -> str:
-    attrs: dict[str, str | float] = {
-        "points": " ".join(f"{_num(x)},{_num(y)}" for x, y in coords),
-        "fill": "none",
-        "stroke": colour,
-        "stroke-width": width,
-        "stroke-linejoin": "round",
-        "stroke-linecap": "round",
-    }
-    if dash:
-        attrs["stroke-dasharray"] = dash
-    return _tag("polyline", attrs)
-
-
-def _diamond_points(cx: float, cy: float, half: float) -> str:
-    return " ".join(
-        f"{_num(x)},{_num(y)}"
-        for x, y in ((cx, cy - half), (cx + half, cy), (cx, cy + half), (cx - half, cy))
-    )
-
-
-def _circle_path(cx: float, cy: float, r: float) -> str:
-    # The legend draws its dots as paths so that every <circle> in a chart is a data point.
-    return (
-        f"M {_num(cx - r)} {_num(cy)} a {_num(r)} {_num(r)} 0 1 0 {_num(2 * r)} 0 "
-        f"a {_num(r)} {_num(r)} 0 1 0 {_num(-2 * r)} 0 Z"
-    )
-
-
-def _svg(
-    chart_id: str,
-    width: float,
-    height: float,
-    title: str,
-    desc: str,
-    body: Iterable[str],
-    kind: str,
-) -> str:
-    title_id = f"{chart_id}-title"
-    desc_id = f"{chart_id}-desc"
-    return _tag(
-        "svg",
-        {
-            "xmlns": "http://www.w3.org/2000/svg",
-            "id": chart_id,
-            "role": "img",
-            "aria-labelledby": f"{title_id} {desc_id}",
-            "viewBox": f"0 0 {_num(width)} {_num(height)}",
-            "width": "100%",
-            "preserveAspectRatio": "xMinYMin meet",
-            "style": "max-width: 100%; height: auto",
-            "data-chart": kind,
-        },
-        children=[
-            "\n",
-            _tag("title", {"id": title_id}, title),
-            _tag("desc", {"id": desc_id}, desc),
-            *(f"\n{element}" for element in body),
-            "\n",
-        ],
-    )
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -848,68 +715,3 @@ def bar_chart(
     body.append("</g>")
 
     return _svg(chart_id, width, total_height, title, _bar_desc(labels, values, unit_label), body, "bar")
-
-
-# --------------------------------------------------------------------------------------------------------
-# Colour
-
-
-def _rgb(colour: str) -> tuple[int, int, int]:
-    text = colour.strip().lstrip("#")
-    if len(text) == 3:
-        text = "".join(char * 2 for char in text)
-    if len(text) != 6 or not re.fullmatch(r"[0-9a-fA-F]{6}", text):
-        raise ValueError(f"not a hex colour: {colour!r}")
-    return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
-
-
-def relative_luminance(colour: str) -> float:
-    """WCAG 2 relative luminance of a "#rrggbb" (or "#rgb") colour, from 0 (black) to 1 (white)."""
-
-    def channel(value: int) -> float:
-        srgb = value / 255
-        return srgb / 12.92 if srgb <= 0.04045 else ((srgb + 0.055) / 1.055) ** 2.4
-
-    red, green, blue = (channel(value) for value in _rgb(colour))
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
-
-
-def contrast_ratio(first: str, second: str) -> float:
-    """WCAG 2 contrast ratio between two colours, from 1 to 21."""
-    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
-# White for nothing, through GOV.UK light blue, to GOV.UK dark blue for the maximum.
-_HEAT_STOPS: tuple[tuple[float, tuple[int, int, int]], ...] = (
-    (0.0, (0xFF, 0xFF, 0xFF)),
-    (0.5, (0x56, 0x94, 0xCA)),
-    (1.0, (0x00, 0x30, 0x78)),
-)
-_DARK_TEXT = "#0b0c0c"
-_LIGHT_TEXT = "#ffffff"
-_BLACK = "#000000"
-
-
-def heat_table_colour(value: float, maximum: float) -> tuple[str, str]:
-    """(background, text) hex colours for a table cell shaded by ``value`` out of ``maximum``.
-
-    The text is black or white, whichever contrasts more with the background; it is always at least 4.5:1
-    (pure black is used in the rare middle tones where GOV.UK black would fall just short).
-    """
-    if math.isfinite(maximum) and maximum > 0 and not math.isnan(value):
-        fraction = min(max(value / maximum, 0.0), 1.0)
-    else:
-        fraction = 1.0 if maximum == math.inf and value == math.inf else 0.0
-    for (start, low), (end, high) in itertools.pairwise(_HEAT_STOPS):
-        if fraction <= end:
-            share = (fraction - start) / (end - start)
-            rgb = tuple(round(a + (b - a) * share) for a, b in zip(low, high, strict=True))
-            break
-    else:  # pragma: no cover - fraction is at most 1
-        rgb = _HEAT_STOPS[-1][1]
-    background = "#{:02x}{:02x}{:02x}".format(*rgb)
-    # One of pure black and white always reaches 4.58:1 (the worst case is a background of luminance 0.18).
-    if contrast_ratio(background, _LIGHT_TEXT) >= contrast_ratio(background, _BLACK):
-        return background, _LIGHT_TEXT
-    return background, _DARK_TEXT if contrast_ratio(background, _DARK_TEXT) >= 4.5 else _BLACK

@@ -9,6 +9,7 @@ urlpatterns = [
     path("pack/", views.pack, name="pack"),
     path("kpis/<slug:code>/", views.kpi_detail, name="kpi"),
     path("kpis/<slug:code>/records/", views.kpi_records, name="records"),
+    path("kpis/<slug:code>/targets/", views.set_target, name="set_target"),
     path("hotspots/", views_analysis.hotspots, name="hotspots"),
     path("hotspots/cells/<str:cell>/", views_analysis.hotspot_cell, name="hotspot_cell"),
     path("patterns/", views_analysis.patterns, name="patterns"),

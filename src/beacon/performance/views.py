@@ -7,20 +7,22 @@ import datetime as dt
 from typing import Any, Literal
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
 
 from beacon.core import audit, measures
 from beacon.core.downloads import table_download
-from beacon.core.errors import ValidationFailed
+from beacon.core.errors import Problem, ValidationFailed
 from beacon.core.permissions import AuthedRequest, capability_required, refuse
 from beacon.performance import charts, packs, places, selectors, services
 from beacon.performance.definitions import format_value
 from beacon.performance.figures import chart_for, chart_unit
-from beacon.performance.models import Kpi
+from beacon.performance.models import Kpi, Period
 from beacon.performance.places import Place
 
 RECORDS_REASON = "performance: the records behind a figure"
@@ -57,6 +59,7 @@ def _summaries_context(place: Place, month: dt.date) -> list[dict[str, Any]]:
                 "chart": mark_safe(chart_for(s, f"kpi-{i}")),  # noqa: S308 (escaped by charts)
                 "summary": charts.summary_line(points, chart_unit(s.version.unit)),
                 "latest": format_value(s.version.unit, s.latest.value),
+                "table": [(f"{f.month:%B %Y}", format_value(s.version.unit, f.value)) for f in s.history],
                 "rolling_now": format_value(s.version.unit, s.rolling.now),
                 "rolling_before": format_value(s.version.unit, s.rolling.before),
                 "target": format_value(s.version.unit, s.target.value) if s.target else "",
@@ -199,9 +202,60 @@ def kpi_detail(request: AuthedRequest, code: str) -> HttpResponse:
         "commentary": list(selectors.commentary(kpi, place)[:20]),
         "problems": problems,
         "can_comment": request.user.can("performance.comment"),
+        "can_set_targets": request.user.can("performance.manage") and version.direction != "neither",
+        "periods": Period.choices,
         "can_drill": request.user.can("performance.records"),
     }
     return render(request, "performance/kpi.html", ctx)
+
+
+def _number(text: str | None, field: str, problems: list[Problem], default: float | None = None) -> float:
+    try:
+        value = float(text) if text not in (None, "") else default
+    except ValueError:
+        value = None
+    if value is None or value != value or value in (float("inf"), float("-inf")):
+        problems.append(Problem("Give a number, for example 80 or 92.5.", field))
+        return 0.0
+    return value
+
+
+@require_POST
+@capability_required("performance.manage")
+def set_target(request: AuthedRequest, code: str) -> HttpResponse:
+    """A target or milestone for the KPI and the place shown, from the form on the KPI's page."""
+    kpi = _kpi(code)
+    place = _place_for(request)
+    if place is None:
+        return refuse(request, "You may set targets for your own areas only.")
+    problems: list[Problem] = []
+    value = _number(request.POST.get("value"), "value", problems)
+    green = _number(request.POST.get("green_pct"), "green_pct", problems, 100.0)
+    red = _number(request.POST.get("red_pct"), "red_pct", problems, 95.0)
+    start = month_param(request.POST.get("from_month"))
+    if start is None:
+        problems.append(Problem("Give the first month as YYYY-MM, for example 2025-04.", "from_month"))
+    if not problems and start is not None:
+        try:
+            services.set_target(
+                request.user,
+                kpi,
+                place,
+                period=request.POST.get("period", ""),
+                value=value,
+                from_month=start,
+                green_pct=green,
+                red_pct=red,
+                is_milestone=request.POST.get("is_milestone") == "1",
+                note=request.POST.get("note", "")[:300],
+            )
+        except ValidationFailed as exc:
+            problems = exc.problems
+    for p in problems:
+        messages.error(request, p.message)
+    if not problems:
+        messages.success(request, f"Target set for {place.name}.")
+    return HttpResponseRedirect(reverse("performance:kpi", args=[kpi.code]) + f"?place={place.key}#targets")
 
 
 @capability_required("performance.records")

@@ -230,3 +230,30 @@ def test_a_pack_quotes_each_kpi_in_pdf_and_docx(
         stdout=StringIO(),
     )
     assert "Performance pack: North, March 2025" in " ".join(p.text for p in Document(str(area)).paragraphs)
+
+
+def test_the_performance_team_sets_a_target_on_the_kpi_page(
+    figures: dict[str, Any], client_for: Callable[..., Client], make_user: Callable[..., User]
+) -> None:
+    c = client_for(make_user(Role.PERFORMANCE, all_areas=True))
+    url = reverse("performance:set_target", args=["asb-repeat-victims"]) + "?place=force"
+    bad = c.post(
+        url,
+        {"period": "rolling_12", "value": "200", "from_month": "2024-04", "green_pct": "90", "red_pct": "95"},
+        follow=True,
+    )
+    assert "worse than Red" in bad.content.decode()
+    assert not Kpi.objects.get(code="asb-repeat-victims").targets.exists()
+    c.post(url, {"period": "rolling_12", "value": "200", "from_month": "2024-04"})
+    page = c.get(
+        reverse("performance:kpi", args=["asb-repeat-victims"]), {"place": "force", "month": "2025-03"}
+    )
+    html = page.content.decode()
+    assert "Amber" in html  # 192 against 200: 96%
+    officer = make_user(Role.OFFICER, all_areas=True)
+    assert (
+        client_for(officer)
+        .post(url, {"period": "rolling_12", "value": "1", "from_month": "2024-04"})
+        .status_code
+        == 403
+    )
