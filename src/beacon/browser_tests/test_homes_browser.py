@@ -36,7 +36,7 @@ def test_the_sergeant_lands_on_their_lists_and_finds_the_assessments_to_review(p
 
     menu = page.get_by_role("navigation", name="Menu")
     expect(menu.get_by_role("link")).to_have_text(
-        ["Contact", "Neighbourhood", "Cases", "Partnership", "Plans", "API tokens"]
+        ["Contact", "Neighbourhood", "Cases", "Partnership", "Performance", "Plans", "API tokens"]
     )
     menu.get_by_role("link", name="Cases", exact=True).click()
     expect(page.get_by_role("heading", name="Cases", level=1)).to_be_visible()

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 import pytest
+from django.apps import apps
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -20,6 +21,7 @@ from beacon.demo.geography import load_demo_geography
 from beacon.geography.models import Neighbourhood
 from beacon.inspections.models import Finding
 from beacon.performance.compute import compute
+from beacon.performance.examples import install as install_example_kpis
 from beacon.performance.selectors import add_months
 from beacon.performance.tests.factories import at, incidents
 
@@ -30,6 +32,7 @@ def _demo_with_history() -> tuple[Neighbourhood, dt.date]:
     """The demo's people, plans and neighbourhoods, with 24 months of ASB incidents: a cluster in
     Town Centre (the hot spot) over incidents spread through the town, and more repeat victims
     identified in the latest 12 months than in the 12 before."""
+    install_example_kpis(apps, None)  # an earlier transactional test flushed the migration's rows
     load()
     load_demo_geography(Force.objects.get(code=FORCE[1]))
     centre = Neighbourhood.objects.get(code="N02")
