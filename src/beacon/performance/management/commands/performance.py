@@ -91,14 +91,7 @@ class Command(DomainCommand):
         if bar is not None:
             bar.close()
         if json:
-            self.emit_json(
-                {
-                    "kpis": result.kpis,
-                    "months": result.months,
-                    "values": result.values,
-                    "seconds": round(result.seconds, 3),
-                }
-            )
+            self.emit_json(result.as_json())
         else:
             self.stdout.write(
                 f"{result.kpis} KPIs, {result.months} months: {result.values:,} values stored "
