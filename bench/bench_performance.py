@@ -90,7 +90,7 @@ def load_incidents(total: int, start: dt.date, days: int) -> float:
                 repeat_victim, vulnerable_victim, local_priority, crime_disclosed, hate_related,
                 flag_reasons, priority_names, grade_override_reason, crime_reference, no_crime_reason,
                 status, closing_note, source_system, source_id, source_hash, created_at, updated_at,
-                version, last_supervised_at
+                version, last_supervised_at, attended_at, response_met
             )
             SELECT
                 'B' || g, '101', t, t, '', '', '',
@@ -102,7 +102,9 @@ def load_incidents(total: int, start: dt.date, days: int) -> float:
                 g %% 7 = 0, g %% 11 = 0, false, false, g %% 97 = 0,
                 CASE WHEN g %% 7 = 0 THEN '{"repeat_victim": "person 1: bench"}'::jsonb ELSE '{}'::jsonb END,
                 '[]'::jsonb, '', '', '', 'closed', '', '', '', '', t, t, 1,
-                CASE WHEN g %% 3 = 0 THEN t ELSE NULL END
+                CASE WHEN g %% 3 = 0 THEN t ELSE NULL END,
+                CASE WHEN g %% 13 = 0 THEN NULL ELSE t + (g %% 90) * interval '1 minute' END,
+                CASE WHEN g %% 13 = 0 THEN NULL ELSE g %% 90 <= 60 END
             FROM (
                 SELECT g, %s::timestamptz + (random() * %s) * interval '1 day' AS t,
                        (g * 7919) %% 100 AS k

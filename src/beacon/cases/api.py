@@ -565,7 +565,16 @@ def _contact(c: CaseContact) -> dict[str, Any]:
 
 
 def _review(r: SupervisoryReview) -> dict[str, Any]:
-    return {"id": r.pk, "tier": r.tier, "at": r.at, "by": r.by.get_username(), "decision": r.decision}
+    return {
+        "id": r.pk,
+        "tier": r.tier,
+        "at": r.at,
+        "by": r.by.get_username(),
+        "decision": r.decision,
+        "due_on": r.due_on,
+        "on_time": r.on_time,
+        "days_late": r.days_late,
+    }
 
 
 @router.get("{int:case_id}/contacts", response=list[ContactOut], summary="Contacts with the victim")

@@ -281,7 +281,11 @@ class CaseContact(models.Model):
 
 
 class SupervisoryReview(models.Model):
-    """A supervisory review of a case at one tier (sergeant, inspector, chief inspector)."""
+    """A supervisory review of a case at one tier (sergeant, inspector, chief inspector), with the
+    due date it answered: the case's due date for that tier when the review was recorded, before
+    the review moved it on. On time when held (its Europe/London date) on or before that date.
+    Both are blank when no review of the tier was due (the level does not require one), and on
+    reviews recorded before due dates were kept (migration 0007 leaves those blank)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reviews")
     tier = models.CharField(max_length=20, choices=ReviewTier.choices)
@@ -289,12 +293,40 @@ class SupervisoryReview(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decision = models.TextField(help_text="What was reviewed and decided.")
     recorded_at = models.DateTimeField(default=timezone.now)
+    due_on = models.DateField(
+        null=True, blank=True, help_text="When this tier's review was due on the case; blank: none was due."
+    )
+    on_time = models.BooleanField(
+        null=True, blank=True, help_text="Held on or before the due date; blank when none was due."
+    )
 
     class Meta:
         ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(due_on__isnull=True, on_time__isnull=True)
+                | models.Q(due_on__isnull=False, on_time__isnull=False),
+                name="review_on_time_iff_due",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_tier_display()} review of {self.case_id}"
+
+    @property
+    def days_late(self) -> int | None:
+        """Days after the due date the review was held (0 when on time); None when none was due."""
+        if self.due_on is None:
+            return None
+        return max(0, (timezone.localdate(self.at) - self.due_on).days)
+
+    @property
+    def lateness(self) -> str:
+        """How late, in words: on time, 1 day late, 3 days late; empty when none was due."""
+        late = self.days_late
+        if late is None:
+            return ""
+        return "on time" if late == 0 else f"{late} day{'' if late == 1 else 's'} late"
 
 
 class StandardsPolicy(models.Model):

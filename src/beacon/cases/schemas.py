@@ -217,6 +217,16 @@ class SupervisoryReviewOut(Schema):
     at: dt.datetime
     by: str
     decision: str
+    due_on: dt.date | None = Field(
+        description="When this tier's review was due on the case as it was recorded; null: none was due "
+        "(or recorded before due dates were kept)."
+    )
+    on_time: bool | None = Field(
+        description="Held (its Europe/London date) on or before due_on; null when due_on is null."
+    )
+    days_late: int | None = Field(
+        description="Days after due_on it was held (0: on time); null when none was due."
+    )
 
 
 class CasesDueOut(Schema):

@@ -24,6 +24,7 @@ from beacon.cases.models import (
 from beacon.cases.reference import CLOSURE_REASONS, VICTIM_TOLD_METHODS
 from beacon.cases.standards import (
     DUE_FIELDS,
+    TIER_FIELD,
     DueInputs,
     compute_dues,
     current_policy,
@@ -225,9 +226,18 @@ def record_review(
     when = _when(at, case, "at", problems)
     if problems:
         raise ValidationFailed(problems)
-    review = SupervisoryReview.objects.create(
-        case=case, tier=tier, at=when, by=actor, decision=decision.strip()
+    # The due date this review answers is the case's now, before `touch` moves it on; whether it
+    # was held on time is settled here, once (None: no review of this tier was due).
+    review = SupervisoryReview(
+        case=case,
+        tier=tier,
+        at=when,
+        by=actor,
+        decision=decision.strip(),
+        due_on=getattr(case, TIER_FIELD[tier]),
     )
+    review.on_time = None if review.days_late is None else review.days_late == 0
+    review.save(force_insert=True)
     audit.record_create(actor, review)
     _services().touch(actor, case, reason=f"{tier} review")
     return review

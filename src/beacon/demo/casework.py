@@ -5,6 +5,8 @@
   Warning against a (synthetic) neighbour;
 - Deepak Ormerod was assessed Medium over three weeks ago and nobody has contacted him: his case is
   Red on the sergeant's list, and his latest report is suggested for the case;
+- Ruth Calloway's case was Medium for three months, its supervisory reviews held some on time and
+  some late (so "supervisory reviews held on time" has figures), and is Standard now;
 - Harriet Bexley's case was closed six weeks ago; she has reported again, so her new incident
   suggests reopening it;
 - the Northern Area's ASB action group meets next week with an agenda built from those cases.
@@ -35,6 +37,7 @@ from beacon.risk.models import Assessment
 DEMO_SOURCE = "demo"
 MILL_LANE = {"postcode": "ZY3 3AB", "address": "2 Mill Lane"}
 DEEPAK = {"forename": "Deepak", "surname": "Ormerod"}
+RUTH = {"forename": "Ruth", "surname": "Calloway", "address": "7 Church Walk", "postcode": "ZY2 2AD"}
 HARRIET = {
     "forename": "Harriet",
     "surname": "Bexley",
@@ -213,6 +216,10 @@ def load_demo_casework() -> dict[str, Any]:
     assert medium is not None
     _backdate(medium, now - dt.timedelta(days=23), assessment)
 
+    # Ruth Calloway: Medium for three months, now lowered to Standard. Her supervisory reviews were
+    # held some on time, some late (so "reviews held on time" has figures); her contacts kept up.
+    _supervised_case(handler, officer, sergeant, now)
+
     # Harriet Bexley: a Standard case opened by hand, closed six weeks ago; she has called again.
     old = _report(
         handler,
@@ -283,3 +290,53 @@ def load_demo_casework() -> dict[str, Any]:
     meetings.build_agenda(sergeant, meeting.pk, meeting.version)
     made["cases"] = Case.objects.count()
     return made
+
+
+def _supervised_case(handler: User, officer: User, sergeant: User, now: dt.datetime) -> Case:
+    """Ruth Calloway's case, opened at Medium 95 days ago (sergeant's review every 28 days, an
+    inspector's every 56): reviews held on time and late, in order, each answering the due date the
+    one before set (each has a day to spare either side of a clock change); a contact every two or
+    three weeks; lowered to Standard today."""
+    days = dt.timedelta(days=1)
+    call = _report(
+        handler,
+        "demo-9",
+        96,
+        type_heading="rowdy-inconsiderate",
+        description="The neighbour's son kicks her door at night and shouts abuse through the letterbox.",
+        address=RUTH["address"],
+        postcode=RUTH["postcode"],
+        people=[PersonInput(role="caller", details=RUTH)],
+    )
+    ruth = _victim(call)
+    assessment, case = risk_services.record_assessment(
+        officer, completed_as="attending", incident=call, victim=ruth, answers=MEDIUM_ANSWERS
+    )
+    assert case is not None
+    case = _backdate(case, now - 95 * days, assessment)
+    risk_services.review_assessment(
+        sergeant, assessment, expected_version=assessment.version, agree=True, reason=""
+    )
+    for ago, method, summary in (
+        (94, "visit", "Visited Ms Calloway; agreed fortnightly calls and a diary of incidents."),
+        (80, "phone", "Two more nights of door kicking; diary started."),
+        (66, "phone", "Quieter since the housing officer's visit to the neighbour."),
+        (45, "visit", "Abuse through the letterbox again; doorbell camera fitted."),
+        (24, "phone", "Nothing for three weeks."),
+        (6, "phone", "The neighbour's family has moved; she feels safe at home."),
+    ):
+        case_services.record_contact(officer, case.pk, method=method, at=now - ago * days, summary=summary)
+    inspector = User.objects.get(username="inspector")
+    # Sergeant's: due day -67, held -68 (on time); due -40, held -36 (late); due -8, held -9.
+    # Inspector's: due day -39, held -33 (late).
+    for by, tier, ago, decision in (
+        (sergeant, "sergeant", 68, "Medium agreed. Fortnightly calls; housing to visit the neighbour."),
+        (sergeant, "sergeant", 36, "Camera fitted; keep the calls going."),
+        (inspector, "inspector", 33, "Plan agreed; ask housing about a tenancy warning."),
+        (sergeant, "sergeant", 9, "Quiet for a month; consider lowering the risk level."),
+    ):
+        case_services.record_review(by, case.pk, tier=tier, at=now - ago * days, decision=decision)
+    case.refresh_from_db()
+    return case_services.change_risk_level(
+        sergeant, case.pk, case.version, "standard", "The neighbour's family has moved away."
+    )

@@ -7,7 +7,9 @@ Halloween and Bonfire Night; a few places that draw far more than their share (t
 the park, a parade of shops); and a few repeat victims who call again and again. They are written
 through Beacon's own importer (`beacon incidents import`, Beacon's CSV format), so they are placed,
 flagged, graded and audited as imported records are, and loading twice changes nothing. Every
-record is closed: history is not work waiting in a team's inbox. Every person here is invented.
+record is closed: history is not work waiting in a team's inbox. Most were attended: usually within
+the hour, some hours later, a few more than a day later, and a few never, so the response-time KPI
+has real figures whatever grade each incident got. Every person here is invented.
 """
 
 from __future__ import annotations
@@ -73,6 +75,16 @@ CLOSURES = [
     ("no-further-action", 18, "Area checked; no one found."),
 ]
 CHANNELS = [("101", 55), ("999", 15), ("online", 22), ("email", 3), ("patrol", 5)]
+
+# How long after the call officers arrived: (weight, shortest, longest in minutes), or never (None).
+# Within the hour meets every grade's target but Immediate's; hours later meets only the 24-hour
+# target of the "Other" grade; more than a day later misses them all.
+ATTENDANCE: list[tuple[float, tuple[float, float] | None]] = [
+    (0.62, (4, 55)),
+    (0.22, (75, 20 * 60)),
+    (0.09, (25 * 60, 60 * 60)),
+    (0.07, None),
+]
 
 
 @dataclass(frozen=True)
@@ -210,7 +222,24 @@ def rows(today: dt.date, seed: int = SEED) -> list[dict[str, str]]:
                 row["no_crime_reason"] = "Caller did not want to support a prosecution; advice given."
             out.append(row)
     out.extend(_repeat_rows(rng, first, len(out)))
+    _attend(np.random.default_rng([seed, 1]), out)
     return out
+
+
+def _attend(rng: np.random.Generator, rows: list[dict[str, str]]) -> None:
+    """Give most rows the time officers attended (from a generator of its own, so the rest of the
+    history is drawn as before), and close none before it was attended."""
+    weights = [w for w, _ in ATTENDANCE]
+    for row in rows:
+        window = ATTENDANCE[_choice(rng, weights)][1]
+        if window is None:
+            continue
+        received = dt.datetime.fromisoformat(row["received_at"]).astimezone(dt.UTC)  # elapsed, not wall-clock
+        attended = received + dt.timedelta(minutes=float(rng.uniform(*window)))
+        row["attended_at"] = attended.astimezone(LONDON).isoformat(timespec="minutes")
+        if dt.datetime.fromisoformat(row["closed_at"]) < attended:
+            closed = attended + dt.timedelta(minutes=float(rng.uniform(20, 180)))
+            row["closed_at"] = closed.astimezone(LONDON).isoformat(timespec="minutes")
 
 
 def _repeat_rows(rng: np.random.Generator, first: dt.date, numbered: int) -> list[dict[str, str]]:

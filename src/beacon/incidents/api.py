@@ -1,6 +1,6 @@
 """The incidents API: take a report (the call-taking form, other channels and the command-and-control
-feed), the live check while a call is taken, one incident, the crime decision, closure, the
-neighbourhood inbox, supervision and the crime registrar's list.
+feed), the live check while a call is taken, one incident, attendance, the crime decision, closure,
+the neighbourhood inbox, supervision and the crime registrar's list.
 
 Handlers are thin: reads go through `selectors` (which write the access log), writes through
 `services` (which validate and audit). Every endpoint names the capability it needs; taking a
@@ -36,6 +36,7 @@ from beacon.incidents.schemas import (
     CrimeReviewOut,
     InboxItemOut,
     InboxOut,
+    IncidentAttendanceIn,
     IncidentCloseIn,
     IncidentIn,
     IncidentOut,
@@ -123,6 +124,8 @@ def _state(inc: Incident) -> dict[str, Any]:
         "reference": inc.reference,
         "version": inc.version,
         "status": inc.status,
+        "attended_at": inc.attended_at,
+        "response_met": inc.response_met,
         "crime_recorded": inc.crime_recorded,
         "crime_reference": inc.crime_reference,
         "no_crime_reason": inc.no_crime_reason,
@@ -148,6 +151,7 @@ def _input(payload: IncidentIn) -> IncidentInput:
         description=payload.description,
         received_at=_aware(payload.received_at),
         occurred_at=_aware(payload.occurred_at),
+        attended_at=_aware(payload.attended_at),
         postcode=loc.postcode,
         address=loc.address,
         lat=loc.lat,
@@ -196,6 +200,8 @@ def _taken(inc: Incident, outcome: str, links: list[IncidentPerson] | None = Non
         "priority_names": list(inc.priority_names or []),
         "suggested_grade": _code(inc.suggested_grade),
         "response_grade": _code(inc.response_grade),
+        "attended_at": inc.attended_at,
+        "response_met": inc.response_met,
         "people": [
             {"role": role, "person_id": person, "record_id": record} for role, person, record in people
         ],
@@ -471,6 +477,29 @@ def incidents_detail(request: HttpRequest, incident_id: int, purpose: str = "") 
         ],
         "supervision": [_supervision(s) for s in inc.supervision.all()],
     }
+
+
+@router.post(
+    "{int:incident_id}/attendance",
+    response=IncidentStateOut,
+    summary="Record when the incident was attended (and so whether its response grade's target was met)",
+)
+@require("incidents.update")
+def incidents_attendance(
+    request: HttpRequest, incident_id: int, payload: IncidentAttendanceIn
+) -> dict[str, Any]:
+    """`attended_at` may not be before the incident was received nor in the future (422 naming it);
+    `response_met` in the answer says whether it was within the grade's target. Recording the same
+    time again changes nothing. Send the `version` you loaded: 409, with what changed, if someone
+    changed it since. 404 outside your areas."""
+    user = api_user(request)
+    inc = services.record_attendance(
+        user,
+        _visible(user, incident_id),
+        version=payload.version,
+        attended_at=_aware(payload.attended_at),
+    )
+    return _state(inc)
 
 
 @router.post(

@@ -7,11 +7,13 @@ question)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from beacon.core.errors import Problem
 from beacon.core.forms import GovukForm
@@ -407,6 +409,55 @@ class CrimeDecisionForm(GovukForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["crime_reference"].widget.attrs["class"] += " govuk-input--width-20"
+
+
+class AttendanceForm(GovukForm):
+    """When officers attended: a date in GOV.UK's day, month and year boxes and a time, in London
+    time. The service checks the rest (not before the call, not in the future) and names
+    `attended_at`, which is put on the date."""
+
+    attended_on = forms.DateField(label="Date attended", help_text="For example, 6 12 2026")
+    attended_time = forms.TimeField(
+        label="Time attended",
+        help_text="Use the 24-hour clock, for example, 14:30",
+        widget=forms.TimeInput(format="%H:%M"),
+        error_messages={"invalid": "Enter the time attended as a time on the 24-hour clock, such as 14:30"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        time = self.fields["attended_time"].widget
+        time.input_type = "time"
+        time.attrs["class"] = "govuk-input govuk-input--width-5"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day = data.get("attended_on")
+        if day is not None and not 1900 <= day.year <= 2199:
+            self.add_error("attended_on", "Enter a date between 1900 and 2199.")
+        return data
+
+    def attended_at(self) -> dt.datetime:
+        """The time attended from a valid form, in London time."""
+        day, time = self.cleaned_data["attended_on"], self.cleaned_data["attended_time"]
+        return timezone.make_aware(dt.datetime.combine(day, time.replace(second=0, microsecond=0)))
+
+    def add_problems(self, problems: list[Problem]) -> None:
+        super().add_problems([Problem(p.message, _on_the_date(p.field), p.row) for p in problems])
+
+
+def _on_the_date(problem_field: str) -> str:
+    return "attended_on" if problem_field == "attended_at" else problem_field
+
+
+def attendance_initial(attended_at: dt.datetime | None, version: int) -> dict[str, Any]:
+    """What the attendance form shows: the time already recorded, if any, in London time."""
+    initial: dict[str, Any] = {"version": version}
+    if attended_at is not None:
+        local = timezone.localtime(attended_at)
+        initial.update(attended_on=local.date(), attended_time=local.time().replace(second=0, microsecond=0))
+    return initial
 
 
 class CloseForm(GovukForm):

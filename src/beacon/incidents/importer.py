@@ -99,6 +99,7 @@ BEACON_COLUMNS = (
     "closure_code",
     "closing_note",
     "closed_at",
+    "attended_at",  # optional, and last: a row without it keeps the digest it had before (_beacon_rows)
 )
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
@@ -365,6 +366,7 @@ def _beacon_rows(rows: list[tuple[int, dict[str, str]]], problems: list[Problem]
             description=r.get("description", ""),
             received_at=received,
             occurred_at=_when(r.get("occurred_at", ""), "occurred_at", line, problems),
+            attended_at=_when(r.get("attended_at", ""), "attended_at", line, problems),
             postcode=r.get("postcode", ""),
             address=r.get("address", ""),
             lat=lat,
@@ -379,7 +381,10 @@ def _beacon_rows(rows: list[tuple[int, dict[str, str]]], problems: list[Problem]
             source_system=system,
             source_id=source_id,
         )
-        content = _digest([r.get(c, "") for c in BEACON_COLUMNS])
+        values = [r.get(c, "") for c in BEACON_COLUMNS]
+        if not values[-1]:  # a row without the (last, optional) attended_at keeps its earlier digest
+            values.pop()
+        content = _digest(values)
         out.append(_Row(line, data, content, closure, note, closed_at))
     return out
 
@@ -548,6 +553,7 @@ def _build(
         inc.grading_rules = rules
         inc.suggested_grade = inc.response_grade = grades.get(suggestion.grade)
         flags["_grade"] = suggestion.because
+    services._judge_response(inc)
     inc.flag_reasons = flags
     _close(inc, row, now, codes)
     if _notify(inc):

@@ -17,17 +17,27 @@ from django.urls import reverse
 from beacon.core import measures
 from beacon.core.measures import FilterSpec, Measure, RecordRow
 from beacon.incidents.importer import POLICE_UK_SYSTEM
-from beacon.incidents.models import AsbCategory, Channel, Incident, IncidentCategory, TypeHeading
+from beacon.incidents.models import (
+    AsbCategory,
+    Channel,
+    Incident,
+    IncidentCategory,
+    ResponseGrade,
+    TypeHeading,
+)
 
 LIVE_CHECK = "live-check"
 SCREENING = "screening"
 
 
 def _codes(
-    model: type[AsbCategory] | type[TypeHeading] | type[IncidentCategory],
+    model: type[AsbCategory] | type[TypeHeading] | type[IncidentCategory] | type[ResponseGrade],
 ) -> Sequence[tuple[str, str]]:
     return list(model.objects.order_by("order", "label").values_list("code", "label"))
 
+
+MET, MISSED = "met", "missed"
+RESPONSES = [(MET, "Attended within the grade's target"), (MISSED, "Attended later than the target")]
 
 FLAG_FILTERS = (
     FilterSpec("repeat_victim", "Repeat victim flagged"),
@@ -40,6 +50,8 @@ ASB_FILTERS = (
     FilterSpec("category", "ASB category", lambda: _codes(AsbCategory), many=True),
     FilterSpec("type", "Type of ASB", lambda: _codes(TypeHeading), many=True),
     FilterSpec("channel", "Channel", lambda: list(Channel.choices), many=True),
+    FilterSpec("grade", "Response grade", lambda: _codes(ResponseGrade), many=True),
+    FilterSpec("response", "Response against the grade's target", lambda: RESPONSES),
     *FLAG_FILTERS,
 )
 FOUND_BY = FilterSpec(
@@ -57,10 +69,19 @@ def _asb(filters: Mapping[str, Any]) -> QuerySet[Incident]:
         qs = qs.filter(type_heading__code__in=filters["type"])
     if "channel" in filters:
         qs = qs.filter(channel__in=filters["channel"])
+    if "grade" in filters:
+        qs = qs.filter(response_grade__code__in=filters["grade"])
+    if "response" in filters:
+        qs = qs.filter(response_met=filters["response"] == MET)
     for spec in FLAG_FILTERS:
         if spec.name in filters:
             qs = qs.filter(**{spec.name: filters[spec.name]})
     return qs
+
+
+def _attended(filters: Mapping[str, Any]) -> QuerySet[Incident]:
+    """ASB incidents whose response can be judged: with a grade and a time attended."""
+    return _asb(filters).filter(response_met__isnull=False)
 
 
 def _flagged(flag: str) -> Any:
@@ -82,7 +103,10 @@ def _flagged(flag: str) -> Any:
 
 def _row(inc: Incident) -> RecordRow:
     kind = inc.type_heading or inc.asb_category or inc.other_category
-    flags = ", ".join(label for name, label in _FLAG_WORDS if getattr(inc, name))
+    words = [label for name, label in _FLAG_WORDS if getattr(inc, name)]
+    if inc.response_met is False:
+        words.append("attended late")
+    flags = ", ".join(words)
     return RecordRow(
         reference=inc.reference,
         when=inc.occurred_at or inc.received_at,
@@ -180,6 +204,20 @@ def register() -> None:
             numerator=lambda f: Q(last_supervised_at__isnull=False),
             numerator_label="Supervised",
             denominator_label="ASB incidents",
+        )
+    )
+    measures.register(
+        _measure(
+            code="incidents.response_met",
+            label="ASB incidents attended within their grade's target",
+            description="Of ASB incidents with a response grade and a time attended, the share attended "
+            "within the grade's target time of the call (exactly on the target counts as within it). "
+            "Incidents not attended, or with no grade, are in neither figure.",
+            kind="proportion",
+            queryset=_attended,
+            numerator=lambda f: Q(response_met=True),
+            numerator_label="Attended within the target",
+            denominator_label="ASB incidents attended",
         )
     )
     measures.register(

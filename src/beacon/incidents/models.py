@@ -194,6 +194,14 @@ class Incident(models.Model):
     notified_team = models.ForeignKey(
         Neighbourhood, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Attendance, and whether it met the response grade's target (services._judge_response decides;
+    # None: not attended yet, or no grade to judge it against).
+    attended_at = models.DateTimeField(null=True, blank=True)
+    response_met = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Attended within the response grade's target time of being received.",
+    )
     # Crime recording.
     crime_recorded = models.BooleanField(null=True, blank=True)
     crime_reference = models.CharField(max_length=50, blank=True)

@@ -64,6 +64,11 @@ class IncidentIn(InSchema):
     channel: str = Field(description="999, 101, online, email, letter, social, front_counter, patrol, …")
     received_at: dt.datetime | None = Field(default=None, description="Default: now.")
     occurred_at: dt.datetime | None = None
+    attended_at: dt.datetime | None = Field(
+        default=None,
+        description="When officers attended: not before it was received, not in the future. An "
+        "amending message without it keeps the time already recorded.",
+    )
     location: IncidentLocationIn = Field(default_factory=IncidentLocationIn)
     is_asb: bool = True
     asb_category: Text = Field(default="", description="personal | nuisance | environmental (ASB only).")
@@ -82,6 +87,12 @@ class IncidentIn(InSchema):
         default="",
         description="The source system's incident number: repeating a message never duplicates it.",
     )
+
+
+RESPONSE_MET = (
+    "Whether it was attended within its response grade's target time of being received (exactly on "
+    "the target is within it); null while not attended, or with no grade."
+)
 
 
 class NeighbourhoodOut(Schema):
@@ -110,6 +121,8 @@ class IncidentTakenOut(Schema):
     priority_names: list[str]
     suggested_grade: str | None
     response_grade: str | None
+    attended_at: dt.datetime | None
+    response_met: bool | None = Field(description=RESPONSE_MET)
     people: list[IncidentPersonOut]
 
 
@@ -161,6 +174,8 @@ class IncidentOut(Schema):
     channel: str
     received_at: dt.datetime
     occurred_at: dt.datetime | None
+    attended_at: dt.datetime | None
+    response_met: bool | None = Field(description=RESPONSE_MET)
     location: LocationOut
     neighbourhood: NeighbourhoodOut | None
     location_problem: str
@@ -194,12 +209,14 @@ class IncidentOut(Schema):
 
 
 class IncidentStateOut(Schema):
-    """An incident's state after a change (crime decision, closure)."""
+    """An incident's state after a change (attendance, crime decision, closure)."""
 
     id: int
     reference: str
     version: int
     status: str
+    attended_at: dt.datetime | None
+    response_met: bool | None = Field(description=RESPONSE_MET)
     crime_recorded: bool | None
     crime_reference: str
     no_crime_reason: str
@@ -214,6 +231,14 @@ class CrimeDecisionIn(InSchema):
     crime_reference: Text = ""
     no_crime_reason: Text = Field(
         default="", description="Why no crime was recorded (instead of a reference)."
+    )
+
+
+class IncidentAttendanceIn(InSchema):
+    version: int = Field(description="The incident's version you loaded.")
+    attended_at: dt.datetime = Field(
+        description="When officers attended (without an offset: London time); not before the incident "
+        "was received, and not in the future."
     )
 
 

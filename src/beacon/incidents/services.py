@@ -1,5 +1,5 @@
-"""Every write to incidents: taking a report, the command-and-control feed, amendments, crime
-recording, closure, the neighbourhood inbox and supervision. Each in a transaction, audited."""
+"""Every write to incidents: taking a report, the command-and-control feed, amendments, attendance,
+crime recording, closure, the neighbourhood inbox and supervision. Each in a transaction, audited."""
 
 from __future__ import annotations
 
@@ -60,6 +60,7 @@ class IncidentInput:
     description: str = ""
     received_at: dt.datetime | None = None
     occurred_at: dt.datetime | None = None
+    attended_at: dt.datetime | None = None
     postcode: str = ""
     address: str = ""
     lat: float | None = None
@@ -138,6 +139,8 @@ def _validate(
         when = getattr(data, name)
         if when is not None and _too_early(when):
             problems.append(Problem(f"The {label} cannot be before {EARLIEST.year}.", name))
+    if data.attended_at is not None:
+        problems += attendance_problems(data.attended_at, data.received_at or now, now=now)
     problems += _too_wide(data)
     if data.postcode.strip() and not old:
         try:
@@ -175,6 +178,47 @@ EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 # the field (the widths are the Incident model's). Source ids are kept exactly as sent.
 SIZED = ("postcode", "address", "crime_reference", "no_crime_reason", "grade_override_reason")
 SIZED_AS_SENT = ("source_system", "source_id")
+
+
+# A time attended may be up to this far ahead of the server's clock (a device's clock a little fast).
+ATTENDANCE_SKEW = dt.timedelta(minutes=1)
+
+
+def attendance_problems(
+    attended_at: dt.datetime | None, received_at: dt.datetime, *, now: dt.datetime | None = None
+) -> list[Problem]:
+    """What is wrong with a time attended for an incident received at `received_at`: none given,
+    before the incident was received, or in the future (beyond a minute of clock skew). Each
+    problem names `attended_at`."""
+    if attended_at is None:
+        return [Problem("Enter the date and time the incident was attended.", "attended_at")]
+    attended_at, received_at = _aware(attended_at), _aware(received_at)
+    now = now or timezone.now()
+    if attended_at > now + ATTENDANCE_SKEW:
+        return [Problem("The time attended cannot be in the future.", "attended_at")]
+    if attended_at < received_at:
+        received = f"{timezone.localtime(received_at):%-d %B %Y %H:%M}"
+        message = f"The time attended cannot be before the incident was received ({received})."
+        return [Problem(message, "attended_at")]
+    return []
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    """A time without an offset is London time (the project's time zone), as the form's and the API's."""
+    return timezone.make_aware(when) if timezone.is_naive(when) else when
+
+
+def _judge_response(incident: Incident) -> None:
+    """Set whether the incident's response met its grade's target: True when it was attended within
+    the grade's target minutes of being received (exactly on the target is within it), False when
+    later, None when it has not been attended or has no grade. The one place this is decided:
+    called wherever the time attended or the grade is set."""
+    grade = incident.response_grade
+    if incident.attended_at is None or grade is None:
+        incident.response_met = None
+        return
+    taken = _aware(incident.attended_at) - _aware(incident.received_at)
+    incident.response_met = taken <= dt.timedelta(minutes=grade.target_minutes)
 
 
 def width(name: str) -> int:
@@ -286,6 +330,7 @@ def unsaved_incident(
         channel=data.channel,
         received_at=received,
         occurred_at=data.occurred_at,
+        attended_at=data.attended_at,
         postcode=data.postcode.strip().upper(),
         address=data.address.strip(),
         address_key=_address_key(data.address),
@@ -371,6 +416,7 @@ def take_report(
         flags.update({k: v for k, v in people_flags.items() if k not in flags})
         _apply_flags(incident, flags, at=received)
         _grade(incident, refs["response_grade"], data.grade_override_reason, config)
+        _judge_response(incident)
         notify = notify_team and incident.is_asb and incident.neighbourhood_id is not None
         if notify:
             incident.notified_team = incident.neighbourhood
@@ -416,6 +462,7 @@ SET_AFTER_INSERT = [
     "suggested_grade",
     "response_grade",
     "grade_override_reason",
+    "response_met",
     "notified_team",
 ]
 
@@ -527,6 +574,7 @@ def _ingest_once(actor: User | None, data: IncidentInput, digest: str) -> FeedOu
 AMENDABLE = (
     "description",
     "occurred_at",
+    "attended_at",
     "postcode",
     "address",
     "lat",
@@ -539,11 +587,19 @@ AMENDABLE = (
 def _amend_from_feed(actor: User | None, incident: Incident, data: IncidentInput, digest: str) -> Incident:
     """An amended source record: update what the source owns, re-place and re-flag, keep history."""
     refs, problems = _validate(data)
+    if data.attended_at is not None and not any(p.field == "attended_at" for p in problems):
+        # Against the time the incident was received, as first recorded (a message cannot move it).
+        problems += attendance_problems(data.attended_at, incident.received_at)
     if problems:
         raise ValidationFailed(problems)
     before = audit.snapshot(incident)
     incident.description = data.description.strip()
     incident.occurred_at = data.occurred_at
+    if data.attended_at is not None:
+        # The source's time attended replaces Beacon's; a message without one keeps what is recorded
+        # (an officer may have recorded it in Beacon).
+        incident.attended_at = _aware(data.attended_at)
+        _judge_response(incident)
     if refs["asb_category"] or refs["type_heading"] or refs["other_category"]:
         incident.is_asb = data.is_asb
         incident.asb_category = refs["asb_category"] if data.is_asb else None
@@ -619,6 +675,32 @@ def record_crime_decision(
     before = audit.snapshot(current)
     current.crime_reference, current.no_crime_reason = ref, reason
     current.crime_recorded = bool(ref)
+    current.version += 1
+    current.updated_at = timezone.now()
+    current.save()
+    audit.record_update(actor, current, before)
+    return current
+
+
+@transaction.atomic
+def record_attendance(
+    actor: User, incident: Incident, *, version: int, attended_at: dt.datetime | None
+) -> Incident:
+    """Record when the incident was attended, and so whether its response grade's target was met.
+    Refused, naming `attended_at`, without a time, before the incident was received or in the
+    future; a correction is a new recording (audited). Recording the same time again changes
+    nothing (no new version)."""
+    current = _locked(incident, version)
+    problems = attendance_problems(attended_at, current.received_at)
+    if problems:
+        raise ValidationFailed(problems)
+    assert attended_at is not None
+    attended_at = _aware(attended_at)
+    if current.attended_at == attended_at:
+        return current
+    before = audit.snapshot(current)
+    current.attended_at = attended_at
+    _judge_response(current)
     current.version += 1
     current.updated_at = timezone.now()
     current.save()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("report/", views.new_report, name="report"),
     path("check/", views.live_check, name="check"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("<int:pk>/crime/", views.crime_decision, name="crime_decision"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/supervision/", views.supervise, name="supervise"),

@@ -1,6 +1,7 @@
-"""Incident pages after the call: an incident (logged), crime recording, closure, supervision, the
-lists of recent incidents, the neighbourhood team's inbox, the sergeant's list of unacknowledged
-items and the crime registrar's review list. The pages that take a report are in views_intake.
+"""Incident pages after the call: an incident (logged), attendance, crime recording, closure,
+supervision, the lists of recent incidents, the neighbourhood team's inbox, the sergeant's list of
+unacknowledged items and the crime registrar's review list. The pages that take a report are in
+views_intake.
 
 Thin: reads through `selectors` (an incident's page logs the view), writes through `services`
 (which validate, lock and audit).
@@ -27,14 +28,23 @@ from beacon.core.errors import EditConflict, ValidationFailed
 from beacon.core.panels import panels_for
 from beacon.core.permissions import AuthedRequest, capability_required, refuse
 from beacon.incidents import selectors, services
-from beacon.incidents.forms import CloseForm, CrimeDecisionForm, ListFilterForm, SupervisionForm
+from beacon.incidents.forms import (
+    AttendanceForm,
+    CloseForm,
+    CrimeDecisionForm,
+    ListFilterForm,
+    SupervisionForm,
+    attendance_initial,
+)
 from beacon.incidents.models import InboxItem, Incident, IntakeSettings
+from beacon.incidents.templatetags.incidents_tags import response_words
 from beacon.incidents.views_intake import FLAG_LABELS, form_problems, live_check, new_call, new_report
 from beacon.people import selectors as people_selectors
 from beacon.people.models import Person
 
 __all__ = [
     "acknowledge",
+    "attendance",
     "close",
     "crime_decision",
     "crime_review",
@@ -84,6 +94,7 @@ def _render_detail(
     request: AuthedRequest,
     incident: Incident,
     *,
+    attendance_form: AttendanceForm | None = None,
     crime_form: CrimeDecisionForm | None = None,
     close_form: CloseForm | None = None,
     supervision_form: SupervisionForm | None = None,
@@ -107,9 +118,12 @@ def _render_detail(
         crime_form = CrimeDecisionForm(initial={"version": incident.version})
     if close_form is None and can_update and open_incident:
         close_form = CloseForm(initial={"version": incident.version})
+    if attendance_form is None and can_update:
+        attendance_form = AttendanceForm(initial=attendance_initial(incident.attended_at, incident.version))
     if supervision_form is None and user.can("incidents.supervise"):
         supervision_form = SupervisionForm()
-    bound = [f for f in (crime_form, close_form, supervision_form) if f is not None and f.is_bound]
+    all_forms = (attendance_form, crime_form, close_form, supervision_form)
+    bound = [f for f in all_forms if f is not None and f.is_bound]
     inbox_item = (
         InboxItem.objects.select_related("neighbourhood", "acknowledged_by").filter(incident=incident).first()
     )
@@ -128,6 +142,7 @@ def _render_detail(
             "inbox_item": inbox_item,
             "supervision": list(incident.supervision.all()),
             "feed": list(incident.feed_messages.all()),
+            "attendance_form": attendance_form,
             "crime_form": crime_form if undecided else None,
             "close_form": close_form if open_incident else None,
             "supervision_form": supervision_form,
@@ -195,6 +210,42 @@ def crime_decision(http_request: HttpRequest, pk: int) -> HttpResponse:
             "decided": bool(incident.crime_reference or incident.no_crime_reason),
         },
         status=409 if conflict else 200,
+    )
+
+
+@require_POST
+@capability_required("incidents.update")
+def attendance(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Record when the incident was attended (the page says whether its grade's target was met)."""
+    form = AttendanceForm(request.POST)
+    conflict = None
+    if form.is_valid():
+        try:
+            attended = services.record_attendance(
+                request.user,
+                _visible(request, pk),
+                version=form.cleaned_data["version"],
+                attended_at=form.attended_at(),
+            )
+        except ValidationFailed as exc:
+            form.add_problems(exc.problems)
+        except EditConflict as exc:
+            conflict = exc
+        else:
+            messages.success(request, f"Attendance recorded: {response_words(attended)}.")
+            return redirect("incidents:detail", pk=pk)
+    incident = _load(request, pk)
+    if conflict is not None:
+        # What they typed is kept to try again, against the version now saved.
+        form = AttendanceForm(
+            initial={
+                "attended_on": form.cleaned_data["attended_on"],
+                "attended_time": form.cleaned_data["attended_time"],
+                "version": incident.version,
+            }
+        )
+    return _render_detail(
+        request, incident, attendance_form=form, conflict=conflict, status=409 if conflict else 200
     )
 
 

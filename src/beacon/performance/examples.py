@@ -89,6 +89,16 @@ STARTER: list[dict[str, Any]] = [
         "direction": "neither",
     },
     {
+        "code": "asb-attended-in-time",
+        "name": "ASB incidents attended within the grade's target",
+        "description": "Of ASB incidents given a response grade and attended, the share attended "
+        "within that grade's target time (e.g. 60 minutes for a priority response).",
+        "owner": OWNER_CONTACT,
+        "unit": "percentage",
+        "measure": "incidents.response_met",
+        "direction": "higher",
+    },
+    {
         "code": "risk-assessed-in-time",
         "name": "Risk assessments completed in time",
         "description": "The share of victims' risk assessments completed within the time the risk "
@@ -134,6 +144,17 @@ STARTER: list[dict[str, Any]] = [
         "unit": "count",
         "measure": "cases.reopened",
         "direction": "lower",
+    },
+    {
+        "code": "case-supervision-on-time",
+        "name": "Supervisory reviews of cases held on time",
+        "description": "Of the sergeant's, inspector's and chief inspector's reviews the minimum "
+        "standards called for, the share held by the day they were due, by the month they were due. A "
+        "review not yet held counts once it is held (the cases list shows those overdue).",
+        "owner": OWNER_LOCAL,
+        "unit": "percentage",
+        "measure": "cases.reviews_on_time",
+        "direction": "higher",
     },
     {
         "code": "partner-referrals",

@@ -70,7 +70,8 @@ class Command(BaseCommand):
             if casework["cases"]:
                 self.stdout.write(
                     f"Demo cases loaded ({casework['cases']}): a High case, a Medium case that is Red on the "
-                    "sergeant's list, a closed case to reopen and an action group meeting."
+                    "sergeant's list, a closed case to reopen, a case whose reviews were sometimes late "
+                    "and an action group meeting."
                 )
             figures = load_demo_performance()
             self.stdout.write(
