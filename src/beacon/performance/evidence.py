@@ -91,7 +91,7 @@ def evaluate(link: FindingEvidence, as_of: dt.date, latest_by_kpi: dict[int, dt.
     )
     if place.level != "force":
         text = f"{text}, {place.name}"
-    summary = selectors.summary(link.kpi, version, place, latest)
+    summary = selectors.summary(link.kpi, version, place, latest, tested_months=0)
     return Evidence(
         link, version.name, latest, cmp, overlap, text, _movement(version.direction, cmp), summary
     )

@@ -79,7 +79,7 @@ def pack_data(place: Place, month: dt.date) -> Pack:
         raise ValidationFailed(
             [Problem("No KPI values are computed yet: run beacon performance compute.", "month")]
         )
-    summaries = selectors.dashboard(place, month)
+    summaries = selectors.dashboard(place, month, tested_months=12)  # the pack tables the last 12
     notes: dict[int, list[Commentary]] = {}
     for c in Commentary.objects.filter(place_key=place.key, month__lte=month).select_related("author"):
         notes.setdefault(c.kpi_id, []).append(c)

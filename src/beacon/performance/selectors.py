@@ -157,13 +157,20 @@ class Values:
         cc = stats.compare_counts(now.numerator, before.numerator)
         return Comparison(v_now, v_before, change, pct, cc.p_value, cc.significant, cc.describe())
 
-    def figure(self, month: dt.date) -> MonthFigure:
+    def figure(self, month: dt.date, *, tested: bool = True) -> MonthFigure:
+        """The month's figure beside the same month last year; `tested=False` leaves out the
+        significance test (p_value and significant None) where a page shows only the values."""
         row = self.by_month.get(month)
         last_year = add_months(month, -12)
         before = self.by_month.get(last_year)
         now_s = self.sums([month])
         rolling = self.sums([add_months(month, -i) for i in range(12)])
-        cmp = self.compare(now_s, self.sums([last_year]), 1)
+        if tested:
+            cmp = self.compare(now_s, self.sums([last_year]), 1)
+        else:
+            v_now, v_before = self.value(now_s), self.value(self.sums([last_year]))
+            change = None if v_now is None or v_before is None else v_now - v_before
+            cmp = Comparison(v_now, v_before, change, None, None, None, "not tested")
         return MonthFigure(
             month=month,
             value=row.value if row else None,
@@ -262,14 +269,24 @@ class KpiSummary:
 
 
 def summary(
-    kpi: Kpi, version: KpiVersion, place: Place, month: dt.date, targets: Sequence[Target] = ()
+    kpi: Kpi,
+    version: KpiVersion,
+    place: Place,
+    month: dt.date,
+    targets: Sequence[Target] = (),
+    *,
+    tested_months: int = 24,
 ) -> KpiSummary:
+    """The KPI for the place in the 24 months to `month`. Each month of `history` is tested against
+    the same month last year only for the last `tested_months` months (a page that shows the 24
+    values but no monthly test need not run 24 tests per KPI)."""
     start = add_months(month, -23)
     vals = values_for(version, place, start, month)
     history = []
     m = start
+    first_tested = add_months(month, 1 - tested_months)
     while m <= month:
-        history.append(vals.figure(m))
+        history.append(vals.figure(m, tested=m >= first_tested))
         m = add_months(m, 1)
     twelve = [add_months(month, -i) for i in range(12)]
     rolling = vals.compare(vals.sums(twelve), vals.sums([add_months(x, -12) for x in twelve]), 12)
@@ -293,7 +310,7 @@ def summary(
     )
 
 
-def dashboard(place: Place, month: dt.date) -> list[KpiSummary]:
+def dashboard(place: Place, month: dt.date, *, tested_months: int = 24) -> list[KpiSummary]:
     listed = kpis()
     targets = list(Target.objects.filter(place_key=place.key).order_by("-from_month", "-created_at", "-id"))
     out = []
@@ -303,7 +320,7 @@ def dashboard(place: Place, month: dt.date) -> list[KpiSummary]:
             continue
         if place.level == "area" and not (m.area_field or m.neighbourhood_field):
             continue
-        out.append(summary(kpi, version, place, month, targets))
+        out.append(summary(kpi, version, place, month, targets, tested_months=tested_months))
     return out
 
 

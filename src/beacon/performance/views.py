@@ -51,7 +51,8 @@ def _place_for(request: AuthedRequest) -> Place | None:
 
 def _summaries_context(place: Place, month: dt.date) -> list[dict[str, Any]]:
     out = []
-    for i, s in enumerate(selectors.dashboard(place, month)):
+    # The dashboard shows each month's value, not its test: no monthly tests are run for it.
+    for i, s in enumerate(selectors.dashboard(place, month, tested_months=0)):
         points = [charts.ChartPoint(selectors.month_label(f.month), f.value) for f in s.history]
         out.append(
             {
