@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from beacon.browser_tests.conftest import check_accessibility, login
 from beacon.core.roles import Role
 from beacon.core.tests.factories import TEST_PASSWORD, UserFactory
+from beacon.incidents.reference import load_reference_data
 from beacon.quality import services
 from beacon.quality.examples import install as install_example_template
 from beacon.quality.tests.factories import area, at, category, incidents, neighbourhood
@@ -21,7 +22,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_an_auditor_corrects_a_prefilled_answer_and_the_owner_sees_the_correction(page: Any) -> None:
-    install_example_template(apps, None)  # an earlier transactional test flushed the migration's rows
+    # An earlier transactional test flushed the data migrations' rows: the template and the ASB lists.
+    install_example_template(apps, None)
+    load_reference_data(apps)
     north = area("North", "N")
     market = neighbourhood(north, "N1", "Market")
     owner = UserFactory(username="owner", role=Role.OFFICER, first_name="Olive", last_name="Owner")
