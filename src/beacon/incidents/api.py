@@ -18,7 +18,6 @@ the `require` wrapper, whose module globals would not resolve string annotations
 import datetime as dt
 import json
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
 from ninja import Query, Router
@@ -57,7 +56,6 @@ from beacon.people.selectors import known_as
 
 router = Router(tags=["Incidents"])
 
-LONDON = ZoneInfo("Europe/London")
 DEFAULT_PURPOSE = "viewing incident"
 LIST_MAX = 500
 # Services name location problems by the form's flat field names; the API nests them in `location`.
@@ -65,10 +63,8 @@ LOCATION_FIELDS = {"postcode", "address", "lat", "lon"}
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    """A time without an offset is London time (as the form's)."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=LONDON)
+    """A time without an offset is London time (as the form's), or None."""
+    return None if value is None else services.in_london(value)
 
 
 def _renamed(exc: ValidationFailed) -> ValidationFailed:

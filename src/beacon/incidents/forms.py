@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from beacon.core.api_input import DATE_MAX, DATE_MIN
 from beacon.core.errors import Problem
 from beacon.core.forms import GovukForm
 from beacon.incidents.models import (
@@ -411,6 +412,13 @@ class CrimeDecisionForm(GovukForm):
         self.fields["crime_reference"].widget.attrs["class"] += " govuk-input--width-20"
 
 
+def _refuse_outside_years(form: forms.Form, data: dict[str, Any], name: str) -> None:
+    """A date outside the years Beacon accepts everywhere (those of the API's dates) is refused."""
+    day = data.get(name)
+    if day is not None and not DATE_MIN.year <= day.year <= DATE_MAX.year:
+        form.add_error(name, f"Enter a date between {DATE_MIN.year} and {DATE_MAX.year}.")
+
+
 class AttendanceForm(GovukForm):
     """When officers attended: a date in GOV.UK's day, month and year boxes and a time, in London
     time. The service checks the rest (not before the call, not in the future) and names
@@ -433,9 +441,7 @@ class AttendanceForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        day = data.get("attended_on")
-        if day is not None and not 1900 <= day.year <= 2199:
-            self.add_error("attended_on", "Enter a date between 1900 and 2199.")
+        _refuse_outside_years(self, data, "attended_on")
         return data
 
     def attended_at(self) -> dt.datetime:
@@ -520,9 +526,7 @@ class ListFilterForm(GovukForm):
         if start and end and start > end:
             self.add_error("received_to", "The date received to must be on or after the date received from.")
         for name in ("received_from", "received_to"):
-            day = data.get(name)
-            if day is not None and not 1900 <= day.year <= 2199:
-                self.add_error(name, "Enter a date between 1900 and 2199.")
+            _refuse_outside_years(self, data, name)
         return data
 
 

@@ -192,7 +192,7 @@ def attendance_problems(
     problem names `attended_at`."""
     if attended_at is None:
         return [Problem("Enter the date and time the incident was attended.", "attended_at")]
-    attended_at, received_at = _aware(attended_at), _aware(received_at)
+    attended_at, received_at = in_london(attended_at), in_london(received_at)
     now = now or timezone.now()
     if attended_at > now + ATTENDANCE_SKEW:
         return [Problem("The time attended cannot be in the future.", "attended_at")]
@@ -203,7 +203,7 @@ def attendance_problems(
     return []
 
 
-def _aware(when: dt.datetime) -> dt.datetime:
+def in_london(when: dt.datetime) -> dt.datetime:
     """A time without an offset is London time (the project's time zone), as the form's and the API's."""
     return timezone.make_aware(when) if timezone.is_naive(when) else when
 
@@ -217,7 +217,7 @@ def _judge_response(incident: Incident) -> None:
     if incident.attended_at is None or grade is None:
         incident.response_met = None
         return
-    taken = _aware(incident.attended_at) - _aware(incident.received_at)
+    taken = in_london(incident.attended_at) - in_london(incident.received_at)
     incident.response_met = taken <= dt.timedelta(minutes=grade.target_minutes)
 
 
@@ -598,7 +598,7 @@ def _amend_from_feed(actor: User | None, incident: Incident, data: IncidentInput
     if data.attended_at is not None:
         # The source's time attended replaces Beacon's; a message without one keeps what is recorded
         # (an officer may have recorded it in Beacon).
-        incident.attended_at = _aware(data.attended_at)
+        incident.attended_at = in_london(data.attended_at)
         _judge_response(incident)
     if refs["asb_category"] or refs["type_heading"] or refs["other_category"]:
         incident.is_asb = data.is_asb
@@ -695,7 +695,7 @@ def record_attendance(
     if problems:
         raise ValidationFailed(problems)
     assert attended_at is not None
-    attended_at = _aware(attended_at)
+    attended_at = in_london(attended_at)
     if current.attended_at == attended_at:
         return current
     before = audit.snapshot(current)
