@@ -5,8 +5,9 @@ walked by `refuse_unsafe_values` before the handler runs. A value is refused wit
 field when it is
 
 - text holding a NUL character or an unpaired surrogate (PostgreSQL cannot store either);
-- text longer than `TEXT_MAX` characters, or a list longer than `LIST_MAX` items, where the
-  schema sets no tighter limit of its own (pydantic enforces those);
+- text longer than `TEXT_MAX` characters (`PARAM_TEXT_MAX` in a path or query, which travels in
+  the URL: servers refuse a request line much over 8 KB), or a list longer than `LIST_MAX` items,
+  where the schema sets no tighter limit of its own (pydantic enforces those);
 - a whole number outside the 64-bit range the database stores (ids, offsets);
 - a number that is not finite (``inf``, ``nan``);
 - a date or time outside `DATE_MIN`–`DATE_MAX`, or one not written as ISO 8601 text (pydantic
@@ -35,6 +36,9 @@ from beacon.core.errors import Problem, ValidationFailed
 INT_MIN = -(2**63)
 INT_MAX = 2**63 - 1
 TEXT_MAX = 10_000  # characters in any one text value, unless its schema says fewer
+# characters in any one path or query value: with every one of an operation's text parameters at
+# most this long, even in four-byte characters (12 bytes once %-encoded), the URL fits in 64 KB
+PARAM_TEXT_MAX = 400
 LIST_MAX = 500  # items in any one list, unless its schema says fewer
 DATE_MIN = dt.date(1900, 1, 1)
 DATE_MAX = dt.date(2199, 12, 31)
@@ -100,7 +104,9 @@ def _json_type_problem(value: Any, raw: Any) -> str | None:
     return None
 
 
-def _walk(value: Any, field: str, raw: Any = _UNKNOWN, *, json_body: bool = False) -> Iterator[Problem]:
+def _walk(
+    value: Any, field: str, raw: Any = _UNKNOWN, *, json_body: bool = False, text_max: int = TEXT_MAX
+) -> Iterator[Problem]:
     """Every problem in `value` (at `field`), looking inside models, lists and dicts; `raw` is the
     same value as it was sent (JSON, or the query's text), where known."""
     sent = raw is not _UNKNOWN and raw is not None
@@ -116,8 +122,8 @@ def _walk(value: Any, field: str, raw: Any = _UNKNOWN, *, json_body: bool = Fals
     if isinstance(value, str):
         if _UNSAFE.search(value):
             yield Problem("Remove the NUL character or unpaired surrogate: text cannot hold it.", field)
-        elif len(value) > TEXT_MAX:
-            yield Problem(f"At most {TEXT_MAX:,} characters (this has {len(value):,}).", field)
+        elif len(value) > text_max:
+            yield Problem(f"At most {text_max:,} characters (this has {len(value):,}).", field)
     elif isinstance(value, int):
         if not INT_MIN <= value <= INT_MAX:
             yield Problem(f"Out of range: give a whole number from {INT_MIN} to {INT_MAX}.", field)
@@ -145,7 +151,9 @@ def _walk(value: Any, field: str, raw: Any = _UNKNOWN, *, json_body: bool = Fals
             yield Problem(f"At most {LIST_MAX:,} items (this has {len(value):,}).", field)
             return
         for i, item in enumerate(value):
-            yield from _walk(item, _join(field, str(i)), _child(raw, i), json_body=json_body)
+            yield from _walk(
+                item, _join(field, str(i)), _child(raw, i), json_body=json_body, text_max=text_max
+            )
 
 
 def _join(field: str, name: str) -> str:
@@ -173,7 +181,8 @@ def problems_in(values: dict[str, Any], request: Any = None) -> list[Problem]:
         if isinstance(value, BaseModel):
             found.extend(_walk(value, "", body, json_body=body is not _UNKNOWN))
         else:
-            found.extend(_walk(value, name, query.get(name, _UNKNOWN)))
+            # a path or query parameter: it travels in the URL
+            found.extend(_walk(value, name, query.get(name, _UNKNOWN), text_max=PARAM_TEXT_MAX))
     return found
 
 
@@ -227,11 +236,11 @@ _WHY = {
 _METHODS = ("get", "post", "put", "patch", "delete")
 
 
-def _constrain(node: Any, *, request: bool) -> None:
+def _constrain(node: Any, *, request: bool, text_max: int = TEXT_MAX) -> None:
     """Add the edge's limits to every integer, string and list schema under `node`."""
     if isinstance(node, list):
         for item in node:
-            _constrain(item, request=request)
+            _constrain(item, request=request, text_max=text_max)
         return
     if not isinstance(node, dict):
         return
@@ -241,7 +250,7 @@ def _constrain(node: Any, *, request: bool) -> None:
         node.setdefault("maximum", INT_MAX)
     elif kind == "string" and request and "enum" not in node:
         if node.get("format") not in ("binary",):
-            node.setdefault("maxLength", TEXT_MAX)
+            node["maxLength"] = min(node.get("maxLength", text_max), text_max)
             patterns = [SAFE_TEXT_PATTERN]
             if node.get("format") in ("date", "date-time"):
                 patterns.append(DATE_PATTERN)
@@ -255,7 +264,7 @@ def _constrain(node: Any, *, request: bool) -> None:
         node.setdefault("maxItems", LIST_MAX)
     for key, child in node.items():
         if key not in ("enum", "default", "example", "examples", "const"):
-            _constrain(child, request=request)
+            _constrain(child, request=request, text_max=text_max)
 
 
 def _refs(node: Any) -> Iterator[str]:
@@ -318,7 +327,7 @@ def document_edge(schema: dict[str, Any]) -> dict[str, Any]:
                     {"description": _WHY[code], "content": {"application/json": {"schema": error_ref}}},
                 )
             for param in params:
-                _constrain(param.get("schema"), request=True)
+                _constrain(param.get("schema"), request=True, text_max=PARAM_TEXT_MAX)
             if body:
                 request_components.update(_refs(body))
                 _constrain(body, request=True)

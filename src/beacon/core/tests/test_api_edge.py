@@ -47,6 +47,10 @@ def names(response: Any, field: str) -> bool:
         ("/retention/due?as_of=6097-01-01", "as_of"),
         ("/retention/due?as_of=0001-01-01", "as_of"),
         ("/dashboard?as_of=0", "as_of"),  # pydantic alone reads 0 as 1 January 1970
+        # a path or query value travels in the URL: 400 characters at most (a fuzzer's 10,000
+        # four-byte characters, %-encoded, made a request line the server refused with 414)
+        ("/performance/kpis/" + "%C2%BB" * 401 + "/values?from_month=2026-01&to_month=2026-02", "code"),
+        ("/people/lookup?purpose=call&surname=" + "e" * 401, "surname"),
     ],
 )
 def test_hostile_query_values_get_422_naming_the_field(admin: Client, url: str, field: str) -> None:
@@ -94,3 +98,7 @@ def test_the_openapi_documents_every_status_and_the_edges_limits(admin: Client) 
         p for p in schema["paths"]["/api/v1/cases/due"]["get"]["parameters"] if p["name"] == "offset"
     )
     assert offset["schema"]["maximum"] == 2**63 - 1
+    values = schema["paths"]["/api/v1/performance/kpis/{code}/values"]["get"]["parameters"]
+    assert {p["name"]: p["schema"]["maxLength"] for p in values if p["schema"].get("type") == "string"}[
+        "code"
+    ] == 400
