@@ -88,6 +88,17 @@ GROUPS: tuple[Group, ...] = (
         prefixes=("/performance/",),
     ),
     Group(
+        "Quality",
+        (
+            _p("Audit rounds", "quality:rounds", "quality.view", "quality.manage"),
+            _p("My audits", "quality:work", "quality.audit"),
+            _p("Outcomes", "quality:outcomes", "quality.view"),
+            _p("Disputes", "quality:disputes", "quality.registrar"),
+            _p("Corrections", "quality:corrections", "quality.correct"),
+        ),
+        prefixes=("/quality/",),
+    ),
+    Group(
         "Plans",
         (
             _p("Dashboard", "inspections:dashboard", "plans.view"),

@@ -100,6 +100,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "performance.manage": frozenset({R.PERFORMANCE, R.ADMIN}),  # definitions and targets
     "performance.analysis": frozenset({R.OFFICER, R.SUPERVISOR, R.ANALYST, R.PERFORMANCE, R.ADMIN}),
     "performance.evidence": frozenset({R.PERFORMANCE, R.ADMIN}),  # link KPIs to inspection findings
+    # Quality: dip-sample audits. Auditors see items only in their areas and never audit their own
+    # records; the force crime registrar (the roles holding incidents.crime_review) decides disputes.
+    "quality.view": frozenset({R.SUPERVISOR, R.ANALYST, R.PERFORMANCE, R.CHIEF_OFFICER, R.ADMIN}),
+    "quality.audit": frozenset({R.SUPERVISOR, R.ANALYST, R.PERFORMANCE}),
+    "quality.manage": frozenset({R.PERFORMANCE, R.ADMIN}),  # templates, draw rounds, assign auditors
+    "quality.registrar": frozenset({R.SUPERVISOR, R.PERFORMANCE, R.ADMIN}),
+    # a record's owner: their correction tasks, and disputing an answer about their record
+    "quality.correct": frozenset({R.CALL_HANDLER, R.OFFICER, R.SUPERVISOR}),
     # Retention and disposal (MoPI): the records manager's review queue
     "retention.review": frozenset({R.ADMIN}),
     # Administration
