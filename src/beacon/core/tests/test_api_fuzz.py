@@ -113,11 +113,28 @@ def _config(path: Path) -> Path:
     return path
 
 
+# schemathesis's command line, started with `ast.parse` made one thread at a time: its workers are
+# threads, and Hypothesis parses source to describe its filters; on CPython 3.11.7 two threads
+# parsing at once can fail with "SystemError: AST constructor recursion depth mismatch" (CPython
+# gh-106905, fixed in 3.11.8 and 3.12.1), which schemathesis reports as a runtime error of the run.
+LAUNCHER = """
+import ast, sys, threading
+_lock, _parse = threading.Lock(), ast.parse
+def _one_at_a_time(*args, **kwargs):
+    with _lock:
+        return _parse(*args, **kwargs)
+ast.parse = _one_at_a_time
+from schemathesis.cli import schemathesis
+sys.exit(schemathesis())
+"""
+
+
 def _run_schemathesis(schema_file: Path, base_url: str, token: str, tmp_path: Path, name: str) -> Any:
-    st = Path(sys.executable).with_name("st")
     report = tmp_path / f"{name}.json"
     args = [
-        str(st),
+        sys.executable,
+        "-c",
+        LAUNCHER,
         "--config-file",
         str(_config(tmp_path / "schemathesis.toml")),
         "run",
