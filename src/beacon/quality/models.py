@@ -243,3 +243,8 @@ class CorrectionTask(models.Model):
 
     def __str__(self) -> str:
         return f"Correction of {self.item.reference}: {self.action[:60]}"
+
+
+# The survey half of the quality domain lives in its own module; importing it here registers its
+# models with the app (import them from there).
+import beacon.quality.survey_models  # noqa: E402, F401
