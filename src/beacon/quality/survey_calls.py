@@ -232,7 +232,7 @@ def save_rules(
 ) -> SurveyRules:
     """New eligibility rules for a questionnaire (the next version; lists already drawn keep the
     rules they were drawn under)."""
-    if user is not None and not user.can("quality.manage"):
+    if user is not None and not user.can("surveys.manage"):
         raise PermissionRefused("Only a quality manager changes who may be called.")
     problems: list[Problem] = []
     numbers: dict[str, int] = {}
@@ -401,7 +401,7 @@ def draw_call_list(
     the same list. Refused, naming the field, for an unknown survey or area, a bad month, a seed that
     is not a whole number, or a size that is not a whole number or is larger than the population."""
     found, where, first, n, number = _check_draw(questionnaire, area, month, size, seed)
-    if user is not None and not (user.can("quality.manage") and user.can_see_area(where.pk)):
+    if user is not None and not (user.can("surveys.manage") and user.can_see_area(where.pk)):
         raise PermissionRefused("You may draw call lists in your own areas only, as a quality manager.")
     if not save:
         return _draw(found, where, first, n, number)
@@ -442,7 +442,7 @@ def assign_entries(
     """Give entries of a call list to a volunteer (none given: every entry not yet given to anyone
     and not finished). The volunteer must work in the list's area; finished calls are not given out.
     All or nothing."""
-    if user is not None and not (user.can("quality.manage") and user.can_see_area(call_list.area_id)):
+    if user is not None and not (user.can("surveys.manage") and user.can_see_area(call_list.area_id)):
         raise PermissionRefused("Only a quality manager in the list's area gives out calls.")
     problems: list[Problem] = []
     if not volunteer.is_active or not volunteer.can_see_area(call_list.area_id):
@@ -559,7 +559,7 @@ def record_attempt(
     if (
         user is not None
         and locked.volunteer_id != user.pk
-        and not (user.can("quality.manage") and user.can_see_area(call_list.area_id))
+        and not (user.can("surveys.manage") and user.can_see_area(call_list.area_id))
     ):
         raise PermissionRefused("Only the volunteer given this call (or a quality manager) records it.")
     problems: list[Problem] = []
@@ -668,7 +668,7 @@ def record_attempt(
 def clear_for_survey(user: User, person: Person | int, note: str) -> SurveyClearance:
     """An officer agrees that a victim in an open High-risk case may be called for the survey (the
     note says why it is safe and welcome). Officers and supervisors who manage cases may agree."""
-    if not user.can("cases.manage"):
+    if not user.can("surveys.clear"):
         raise PermissionRefused("Only an officer or supervisor who manages cases may agree to a survey call.")
     problems: list[Problem] = []
     who = person if isinstance(person, Person) else Person.objects.filter(pk=person).first()
