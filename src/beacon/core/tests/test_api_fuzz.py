@@ -43,6 +43,10 @@ REFERENCE_MIGRATIONS = [
     ("partnership", "0002_reference_data"),
     ("retention", "0002_example_rules"),
     ("performance", "0002_starter_kpis"),
+    ("performance", "0003_more_starter_kpis"),
+    ("quality", "0002_example_template"),
+    ("quality", "0004_example_questionnaire"),
+    ("quality", "0005_example_kpis"),
 ]
 
 EXAMPLES = int(os.environ.get("BEACON_FUZZ_EXAMPLES", "8"))
