@@ -6,7 +6,7 @@ field when it is
 
 - text holding a NUL character or an unpaired surrogate (PostgreSQL cannot store either);
 - text longer than `TEXT_MAX` characters (`PARAM_TEXT_MAX` in a path or query, which travels in
-  the URL: servers refuse a request line much over 8 KB), or a list longer than `LIST_MAX` items,
+  the URL: Django's server refuses a request line over 64 KB), or a list longer than `LIST_MAX` items,
   where the schema sets no tighter limit of its own (pydantic enforces those);
 - a whole number outside the 64-bit range the database stores (ids, offsets);
 - a number that is not finite (``inf``, ``nan``);
