@@ -414,3 +414,57 @@ def people_of(incidents: QuerySet[Incident]) -> QuerySet[IncidentPerson]:
     """The people recorded on these incidents, with their role (for patterns: how many victims and
     subjects, how many appear more than once). Aggregates only: no personal details are read."""
     return IncidentPerson.objects.filter(incident__in=incidents.values("pk"))
+
+
+# --- For dip-sample audits (beacon.quality reads incidents through these) ----------------------------
+
+
+def sampling_frame(
+    start: dt.datetime, end: dt.datetime, *, area_ids: Sequence[int] | None = None, asb_only: bool = True
+) -> QuerySet[Incident, tuple[Any, ...]]:
+    """The incidents received in [start, end) that an audit may sample, in primary-key order (the
+    order a seeded draw indexes), one lean row each: (pk, area_id, neighbourhood_id, channel,
+    ASB category code, flagged, created_by_id, reference); `received_times` gives the chosen ones'
+    times (reading 80,000 time stamps costs more than the rest of the draw). Incidents placed in no
+    area are never sampled (an audit round is per area). No personal data is read."""
+    from django.db.models import BooleanField, Case, Value, When
+
+    qs = Incident.objects.filter(received_at__gte=start, received_at__lt=end, area_id__isnull=False)
+    if asb_only:
+        qs = qs.filter(is_asb=True)
+    if area_ids is not None:
+        qs = qs.filter(area_id__in=list(area_ids))
+    flagged = Q()
+    for name in FLAG_FIELDS:
+        flagged |= Q(**{name: True})
+    return (
+        qs.order_by("pk")
+        .annotate(
+            flagged=Case(When(flagged, then=Value(True)), default=Value(False), output_field=BooleanField())
+        )
+        .values_list(
+            "pk",
+            "area_id",
+            "neighbourhood_id",
+            "channel",
+            "asb_category__code",
+            "flagged",
+            "created_by_id",
+            "reference",
+        )
+    )
+
+
+def received_times(ids: Sequence[int]) -> dict[int, dt.datetime]:
+    """When each of these incidents was received."""
+    return dict(Incident.objects.filter(pk__in=list(ids)).values_list("pk", "received_at"))
+
+
+def for_audit(ids: Sequence[int]) -> QuerySet[Incident]:
+    """Incidents with what an audit pre-fills its answers from (category, screening, the team's inbox,
+    crime recording, supervision, the people recorded). Callers log the reads they show."""
+    return (
+        Incident.objects.filter(pk__in=list(ids))
+        .select_related("asb_category", "screening_set", "inbox_item", "neighbourhood", "created_by")
+        .prefetch_related("people")
+    )
