@@ -591,16 +591,6 @@ def open_cases_by_person(person_ids: list[int]) -> dict[int, list[dict[str, Any]
     return out
 
 
-def persons_in_open_cases(risk_level: str) -> set[int]:
-    """The persons who are a party (victim or perpetrator) to an open case at `risk_level`
-    (a RiskLevel value): few in any force, so read whole rather than by a long list of persons."""
-    return set(
-        CaseParty.objects.filter(case__status=Case.Status.OPEN, case__risk_level=risk_level).values_list(
-            "person_id", flat=True
-        )
-    )
-
-
 def person_summary(person_ids: list[int]) -> dict[int, dict[str, Any]]:
     """The person-summary provider (people.selectors.SUMMARY_PROVIDERS): what lookups and the
     call-taking live check show about each person's open cases."""

@@ -137,7 +137,7 @@ class FigureOut(Schema):
     ci95: list[float] | None
 
 
-class SurveyGroupOut(Schema):
+class GroupOut(Schema):
     group: str
     areas: list[str]
     questions: list[FigureOut]
@@ -151,7 +151,7 @@ class ComparisonOut(Schema):
     p_value: float | None
 
 
-class SurveyMonthOut(Schema):
+class MonthOut(Schema):
     month: str
     questions: list[FigureOut]
 
@@ -188,9 +188,9 @@ class ResultsOut(Schema):
     survey: str
     version: int
     questions: list[FigureOut]
-    groups: list[SurveyGroupOut] | None = None
+    groups: list[GroupOut] | None = None
     comparisons: list[ComparisonOut] | None = None
-    months: list[SurveyMonthOut] | None = None
+    months: list[MonthOut] | None = None
     rolling_12: list[RollingOut] | None = None
     min_responses: int | None = None
     breakdowns: dict[str, list[BreakdownGroupOut]] | None = None

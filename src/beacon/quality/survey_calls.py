@@ -164,27 +164,29 @@ def eligible_victims(rules: SurveyRules, area: Area, month: dt.date) -> Eligibil
             continue
         candidates.append(Candidate(pk, incident_id, ref, record_id, person_id, received, hood))
 
-    # The call lists, completed surveys and open High-risk cases are few beside a month's victims:
-    # each is read whole (by its own index) and matched here, not sent a list of thousands of ids.
+    persons = sorted({c.person_id for c in candidates})
     listed_incidents = set(
-        CallListEntry.objects.filter(
-            incident__area=area, incident__received_at__gte=start, incident__received_at__lt=end
-        ).values_list("incident_id", flat=True)
+        CallListEntry.objects.filter(incident_id__in=[c.incident_id for c in candidates]).values_list(
+            "incident_id", flat=True
+        )
     )
     listed: set[int] = set()
     surveyed: set[int] = set()
     if rules.months_between:
         since = months.add_months(month, -rules.months_between)
         listed = set(
-            CallListEntry.objects.filter(call_list__month__gt=since).values_list("record__person_id", flat=True)
+            CallListEntry.objects.filter(
+                record__person_id__in=persons, call_list__month__gt=since
+            ).values_list("record__person_id", flat=True)
         )
         surveyed = set(
             CallAttempt.objects.filter(
+                entry__record__person_id__in=persons,
                 outcome=CallAttempt.Outcome.COMPLETED,
                 at__gte=dt.datetime.combine(since, dt.time(), tzinfo=months.LONDON),
             ).values_list("entry__record__person_id", flat=True)
         )
-    high_risk = _in_open_high_risk_case()
+    high_risk = _in_open_high_risk_case(persons)
     cleared = set(
         SurveyClearance.objects.filter(person_id__in=list(high_risk)).values_list("person_id", flat=True)
     )
@@ -205,12 +207,17 @@ def eligible_victims(rules: SurveyRules, area: Area, month: dt.date) -> Eligibil
     return Eligibility(rules, month, start, end, eligible, excluded)
 
 
-def _in_open_high_risk_case() -> set[int]:
+def _in_open_high_risk_case(person_ids: list[int]) -> set[int]:
     """The persons in an open High-risk case, read through the cases domain's own selector."""
-    from beacon.cases.selectors import persons_in_open_cases
+    from beacon.cases.selectors import open_cases_by_person
     from beacon.risk.models import RiskLevel
 
-    return persons_in_open_cases(RiskLevel.HIGH)
+    high = str(RiskLevel.HIGH.label)
+    return {
+        pid
+        for pid, cases in open_cases_by_person(person_ids).items()
+        if any(c["risk_level"] == high for c in cases)
+    }
 
 
 @transaction.atomic
