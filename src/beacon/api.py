@@ -25,8 +25,6 @@ from beacon.inspections.api import router as inspections_router
 from beacon.partnership.api import router as partnership_router
 from beacon.people.api import router as people_router
 from beacon.performance.api import router as performance_router
-from beacon.quality.api import router as quality_router
-from beacon.quality.api_surveys import router as surveys_router
 from beacon.retention.api import router as retention_router
 from beacon.risk.api import router as risk_router
 
@@ -127,8 +125,6 @@ api.add_router("/risk", risk_router)
 api.add_router("/cases", cases_router)
 api.add_router("/partnership", partnership_router)
 api.add_router("/performance", performance_router)
-api.add_router("/quality/surveys", surveys_router)
-api.add_router("/quality", quality_router)
 api.add_router("/retention", retention_router)
 
 

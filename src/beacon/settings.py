@@ -80,7 +80,6 @@ INSTALLED_APPS = [
     "beacon.cases",
     "beacon.partnership",
     "beacon.performance",  # KPIs and analysis: reads every domain above through their selectors
-    "beacon.quality",  # dip-sample audits of incidents and cases (reads incidents and cases)
     "beacon.homes",  # each role's home: reads every domain above, so it comes after them
     "beacon.retention",
     "beacon.demo",

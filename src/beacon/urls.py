@@ -13,7 +13,6 @@ urlpatterns = [
     path("cases/", include("beacon.cases.urls")),
     path("partnership/", include("beacon.partnership.urls")),
     path("performance/", include("beacon.performance.urls")),
-    path("quality/", include("beacon.quality.urls")),
     path("retention/", include("beacon.retention.urls")),
     path("", include("beacon.core.urls")),
 ]

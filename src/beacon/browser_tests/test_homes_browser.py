@@ -36,7 +36,7 @@ def test_the_sergeant_lands_on_their_lists_and_finds_the_assessments_to_review(p
 
     menu = page.get_by_role("navigation", name="Menu")
     expect(menu.get_by_role("link")).to_have_text(
-        ["Contact", "Neighbourhood", "Cases", "Partnership", "Performance", "Quality", "Plans", "API tokens"]
+        ["Contact", "Neighbourhood", "Cases", "Partnership", "Performance", "Plans", "API tokens"]
     )
     menu.get_by_role("link", name="Cases", exact=True).click()
     expect(page.get_by_role("heading", name="Cases", level=1)).to_be_visible()
@@ -69,8 +69,7 @@ def test_the_call_handler_lands_on_take_a_call_and_finds_the_triage_inbox(page: 
     check_accessibility(page)
 
     menu = page.get_by_role("navigation", name="Menu")
-    # Quality: the correction tasks an audit raises on their own records.
-    expect(menu.get_by_role("link")).to_have_text(["Contact", "Neighbourhood", "Quality", "API tokens"])
+    expect(menu.get_by_role("link")).to_have_text(["Contact", "Neighbourhood", "API tokens"])
     menu.get_by_role("link", name="Contact").click()
     expect(page.get_by_role("heading", name="Take a call", level=1)).to_be_visible()
     pages = page.get_by_role("navigation", name="Pages in Contact")

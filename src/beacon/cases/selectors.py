@@ -784,26 +784,3 @@ def incident_people(case: Case) -> list[tuple[int, str, str]]:
         seen.add(pid)
         out.append((pid, ip.get_role_display(), ip.incident.reference))
     return out
-
-
-# --- For dip-sample audits (beacon.quality reads cases through these) --------------------------------
-
-
-def sampling_frame(
-    start: dt.datetime, end: dt.datetime, *, area_ids: list[int] | None = None
-) -> QuerySet[Case, tuple[Any, ...]]:
-    """The cases opened in [start, end) that an audit may sample, in primary-key order, one lean row
-    each: (pk, area_id, neighbourhood_id, risk_level, spoc_id, reference, opened_at). No personal
-    data is read."""
-    qs = Case.objects.filter(opened_at__gte=start, opened_at__lt=end)
-    if area_ids is not None:
-        qs = qs.filter(area_id__in=area_ids)
-    return qs.order_by("pk").values_list(
-        "pk", "area_id", "neighbourhood_id", "risk_level", "spoc_id", "reference", "opened_at"
-    )
-
-
-def for_audit(ids: list[int]) -> QuerySet[Case]:
-    """Cases with what an audit pre-fills from (first contact and reviews against the standards).
-    Callers log the reads they show."""
-    return Case.objects.filter(pk__in=ids).select_related("area", "neighbourhood", "spoc")

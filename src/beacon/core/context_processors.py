@@ -56,7 +56,6 @@ GROUPS: tuple[Group, ...] = (
             _p("Not acknowledged", "incidents:unacknowledged", "incidents.supervise"),
             _p("Neighbourhoods", "geography:neighbourhoods", "geography.view"),
             _p("Local priorities", "geography:priorities", "geography.priorities"),
-            _p("Survey follow-ups", "quality:follow_ups", "incidents.inbox"),
         ),
         prefixes=("/geography/",),
     ),
@@ -87,20 +86,6 @@ GROUPS: tuple[Group, ...] = (
             _p("Patterns", "performance:patterns", "performance.analysis"),
         ),
         prefixes=("/performance/",),
-    ),
-    Group(
-        "Quality",
-        (
-            _p("Audit rounds", "quality:rounds", "quality.view", "quality.manage"),
-            _p("My audits", "quality:work", "quality.audit"),
-            _p("Outcomes", "quality:outcomes", "quality.view"),
-            _p("Disputes", "quality:disputes", "quality.registrar"),
-            _p("Corrections", "quality:corrections", "quality.correct"),
-            _p("Survey results", "quality:survey_results", "surveys.view"),
-            _p("Call lists", "quality:call_lists", "surveys.manage"),
-            _p("My calls", "quality:my_calls", "surveys.call"),
-        ),
-        prefixes=("/quality/",),
     ),
     Group(
         "Plans",

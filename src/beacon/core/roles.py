@@ -15,7 +15,6 @@ class Role(models.TextChoices):
     PERFORMANCE = "performance", "Performance and inspection team"
     CHIEF_OFFICER = "chief_officer", "Chief officer"
     PARTNER = "partner", "Partner agency"
-    VOLUNTEER = "volunteer", "Survey volunteer"
     ADMIN = "admin", "Administrator"
 
 
@@ -101,20 +100,6 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "performance.manage": frozenset({R.PERFORMANCE, R.ADMIN}),  # definitions and targets
     "performance.analysis": frozenset({R.OFFICER, R.SUPERVISOR, R.ANALYST, R.PERFORMANCE, R.ADMIN}),
     "performance.evidence": frozenset({R.PERFORMANCE, R.ADMIN}),  # link KPIs to inspection findings
-    # Quality: dip-sample audits. Auditors see items only in their areas and never audit their own
-    # records; the force crime registrar (the roles holding incidents.crime_review) decides disputes.
-    "quality.view": frozenset({R.SUPERVISOR, R.ANALYST, R.PERFORMANCE, R.CHIEF_OFFICER, R.ADMIN}),
-    "quality.audit": frozenset({R.SUPERVISOR, R.ANALYST, R.PERFORMANCE}),
-    "quality.manage": frozenset({R.PERFORMANCE, R.ADMIN}),  # templates, draw rounds, assign auditors
-    "quality.registrar": frozenset({R.SUPERVISOR, R.PERFORMANCE, R.ADMIN}),
-    # a record's owner: their correction tasks, and disputing an answer about their record
-    "quality.correct": frozenset({R.CALL_HANDLER, R.OFFICER, R.SUPERVISOR}),
-    # Quality call-back surveys. A volunteer sees only the calls given to them: the victim's name,
-    # contact details and the incident's date and type, nothing else of the record.
-    "surveys.view": frozenset({R.SUPERVISOR, R.ANALYST, R.PERFORMANCE, R.CHIEF_OFFICER, R.ADMIN}),
-    "surveys.manage": frozenset({R.PERFORMANCE, R.ADMIN}),  # questionnaires, rules, call lists, imports
-    "surveys.call": frozenset({R.VOLUNTEER, R.PERFORMANCE}),  # record calls given to them
-    "surveys.clear": frozenset({R.OFFICER, R.SUPERVISOR}),  # agree to calling a High-risk victim
     # Retention and disposal (MoPI): the records manager's review queue
     "retention.review": frozenset({R.ADMIN}),
     # Administration

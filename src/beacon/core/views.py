@@ -39,8 +39,6 @@ def home(request: AuthedRequest) -> HttpResponse:  # login-only: LoginRequiredMi
     """Each role's own work (built by beacon.homes through core.homes), each figure a link to the list
     behind it."""
     template, context = homes.home_for(request.user)
-    if context.get("redirect"):  # a role whose work is one page (a survey volunteer's calls)
-        return redirect(context["redirect"])
     return render(request, "core/home.html", {"role_template": template, **context})
 
 

@@ -31,7 +31,6 @@ USERS = [
     ("chief", Role.CHIEF_OFFICER, "Robin", "Ashby", "ACC Local Policing", ""),
     ("partner", Role.PARTNER, "Casey", "Lund", "ASB Coordinator", "council"),
     ("admin", Role.ADMIN, "Taylor", "Quinn", "System Administrator", ""),
-    ("volunteer", Role.VOLUNTEER, "Jamie", "Ellis", "Survey Volunteer", ""),
 ]
 
 RANKS = {"sergeant": "sergeant", "inspector": "inspector"}  # police ranks where they matter

@@ -65,18 +65,6 @@ def load_demo_performance(today: dt.date | None = None) -> dict[str, Any]:
             from_month=add_months(this_month, -12),
             note="Supervision of ASB incidents (demo)",
         )
-        satisfied = Kpi.objects.filter(code="asb-victims-satisfied").first()
-        if satisfied is not None:
-            services.set_target(
-                perf,
-                satisfied,
-                places.FORCE_PLACE,
-                period="rolling_12",
-                value=80,
-                from_month=add_months(this_month, -12),
-                note="Victim satisfaction milestone (demo)",
-                is_milestone=True,
-            )
         services.add_commentary(
             perf,
             Kpi.objects.get(code="asb-repeat-victims"),

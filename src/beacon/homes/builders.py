@@ -634,11 +634,6 @@ def chief_officer(user: User, today: dt.date) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 
 
-def volunteer(user: User, today: dt.date) -> dict[str, Any]:
-    """A survey volunteer's work is their calls: the home sends them to My calls."""
-    return {"redirect": reverse("quality:my_calls")}
-
-
 HOMES: dict[str, tuple[str, Callable[[User, dt.date], dict[str, Any]]]] = {
     Role.CALL_HANDLER: ("core/home_call_handler.html", call_handler),
     Role.OFFICER: ("core/home_work.html", officer),
@@ -648,7 +643,6 @@ HOMES: dict[str, tuple[str, Callable[[User, dt.date], dict[str, Any]]]] = {
     Role.CHIEF_OFFICER: ("core/home_chief.html", chief_officer),
     Role.PARTNER: ("core/home_work.html", partner),
     Role.ADMIN: ("core/home_work.html", administrator),
-    Role.VOLUNTEER: ("core/home_work.html", volunteer),
 }
 
 

@@ -270,12 +270,6 @@ class IncidentPerson(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="people")
     role = models.CharField(max_length=10, choices=Role.choices)
     record = models.ForeignKey(ContactRecord, on_delete=models.PROTECT, related_name="incident_roles")
-    survey_consent = models.BooleanField(
-        null=True,
-        blank=True,
-        help_text="Asked whether they agree to a quality call-back (a satisfaction survey): yes, no, "
-        "or empty when not asked. Only those who agreed are ever called.",
-    )
 
     class Meta:
         ordering = ["id"]

@@ -197,12 +197,11 @@ STARTER: list[dict[str, Any]] = [
 ]
 
 
-def install_specs(apps: Any, specs: list[dict[str, Any]]) -> None:
-    """For a data migration: each KPI in `specs`, version 1, where its code is not yet taken (a
-    later domain ships its own examples the same way)."""
+def install(apps: Any, schema_editor: Any) -> None:
+    """Data migration: the starter set, version 1 each, where the code is not yet taken."""
     kpi_model = apps.get_model("performance", "Kpi")
     version_model = apps.get_model("performance", "KpiVersion")
-    for spec in specs:
+    for spec in STARTER:
         kpi, created = kpi_model.objects.get_or_create(code=spec["code"], defaults={"is_example": True})
         if created:
             version_model.objects.create(
@@ -217,8 +216,3 @@ def install_specs(apps: Any, specs: list[dict[str, Any]]) -> None:
                 direction=spec["direction"],
                 note="Example shipped with Beacon.",
             )
-
-
-def install(apps: Any, schema_editor: Any) -> None:
-    """Data migration: the starter set, version 1 each, where the code is not yet taken."""
-    install_specs(apps, STARTER)

@@ -427,15 +427,14 @@ BEFORE = [
 ]
 
 GROUPS_BY_ROLE: dict[str, list[str]] = {
-    Role.CALL_HANDLER: ["Contact", "Neighbourhood", "Quality"],
-    Role.OFFICER: ["Contact", "Neighbourhood", "Cases", "Partnership", "Performance", "Quality", "Plans"],
-    Role.SUPERVISOR: ["Contact", "Neighbourhood", "Cases", "Partnership", "Performance", "Quality", "Plans"],
-    Role.ANALYST: ["Contact", "Neighbourhood", "Cases", "Partnership", "Performance", "Quality", "Plans"],
-    Role.PERFORMANCE: ["Contact", "Neighbourhood", "Performance", "Quality", "Plans"],
-    Role.CHIEF_OFFICER: ["Neighbourhood", "Performance", "Quality", "Plans"],
+    Role.CALL_HANDLER: ["Contact", "Neighbourhood"],
+    Role.OFFICER: ["Contact", "Neighbourhood", "Cases", "Partnership", "Performance", "Plans"],
+    Role.SUPERVISOR: ["Contact", "Neighbourhood", "Cases", "Partnership", "Performance", "Plans"],
+    Role.ANALYST: ["Contact", "Neighbourhood", "Cases", "Partnership", "Performance", "Plans"],
+    Role.PERFORMANCE: ["Contact", "Neighbourhood", "Performance", "Plans"],
+    Role.CHIEF_OFFICER: ["Neighbourhood", "Performance", "Plans"],
     Role.PARTNER: ["Partnership"],
-    Role.VOLUNTEER: ["Quality"],  # their calls only
-    Role.ADMIN: ["Contact", "Neighbourhood", "Cases", "Performance", "Quality", "Plans", "Administration"],
+    Role.ADMIN: ["Contact", "Neighbourhood", "Cases", "Performance", "Plans", "Administration"],
 }
 
 
@@ -463,10 +462,10 @@ def _subnav(html: str) -> tuple[str, list[tuple[str, str, str]]]:
 def test_the_menu_shows_the_roles_groups_and_every_page_it_offered_before(role: str) -> None:
     user = _user(role, all_areas=True, partner_agency="council" if role == Role.PARTNER else "")
     c = _client(user)
-    r = c.get("/", follow=True)  # a volunteer's home is their calls
+    r = c.get("/")
     groups = r.context["nav_groups"]
     assert [g["label"] for g in groups] == GROUPS_BY_ROLE[role]
-    assert len(groups) <= 7  # the Quality group (issue 13) made seven for some roles
+    assert len(groups) <= 6
     menu = _menu(r.content.decode())
     assert [label for _, label in menu] == [*GROUPS_BY_ROLE[role], "API tokens"]
     for group in groups:  # each group's link goes to the first of its pages the user may open

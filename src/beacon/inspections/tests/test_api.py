@@ -169,11 +169,10 @@ WRITE_EXPECTED: dict[str, dict[str, int]] = {
     Role.ADMIN: {"update": 403, "patch": 200, "transfer": 201, "import": 200},
     Role.CALL_HANDLER: dict.fromkeys(WRITES, 403),
     Role.PARTNER: dict.fromkeys(WRITES, 403),
-    Role.VOLUNTEER: dict.fromkeys(WRITES, 403),  # a survey volunteer sees their calls only
 }
 
 
-@pytest.mark.parametrize("role", [Role.CALL_HANDLER, Role.PARTNER, Role.VOLUNTEER])
+@pytest.mark.parametrize("role", [Role.CALL_HANDLER, Role.PARTNER])
 def test_call_handler_and_partner_are_refused_every_plans_endpoint(
     role: str, plan: Plan, client_for: Callable[..., Client]
 ) -> None:

@@ -49,7 +49,6 @@ class Command(BaseCommand):
         from beacon.demo.history import load_demo_history
         from beacon.demo.intake import load_demo_intake
         from beacon.demo.performance import load_demo_performance
-        from beacon.demo.surveys import load_survey_history, set_survey_consent
 
         call_command("migrate", interactive=False, verbosity=0)
         with _matching_library_quiet():
@@ -73,18 +72,6 @@ class Command(BaseCommand):
                     f"Demo cases loaded ({casework['cases']}): a High case, a Medium case that is Red on the "
                     "sergeant's list, a closed case to reopen, a case whose reviews were sometimes late "
                     "and an action group meeting."
-                )
-            consent = set_survey_consent()  # after every load that records victims
-            if consent:
-                self.stdout.write(
-                    f"Victims asked about quality call-backs ({consent} answered); try "
-                    "`beacon surveys calls --survey asb-callback …`."
-                )
-            responses = load_survey_history()
-            if responses:
-                self.stdout.write(
-                    f"Two years of call-back survey results imported ({responses:,} responses); try "
-                    "`beacon surveys results --survey asb-callback --from … --to … --json`."
                 )
             figures = load_demo_performance()
             self.stdout.write(
